@@ -1,0 +1,39 @@
+package dev.sockeye.cli;
+
+import dev.sockeye.control.Deployer;
+import dev.sockeye.function.FunctionPackage;
+import dev.sockeye.function.HandlerCheck;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sockeye deploy DIR...}: validates and registers functions; running services pick them up live. */
+@Command(name = "deploy", description = "Validate function directories and register them with the cluster.")
+final class DeployCommand implements Callable<Integer> {
+  @Mixin KafkaOptions kafka;
+
+  @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Interpreter used to check f.py (default: ${DEFAULT-VALUE})")
+  Path python;
+
+  @Parameters(arity = "1..*", paramLabel = "DIR", description = "Function directories (function.yaml, f.py, optional requirements.txt)")
+  List<Path> dirs;
+
+  @Override
+  public Integer call() {
+    HandlerCheck check = new HandlerCheck(python);
+    // Validate everything before registering anything: a bad directory deploys nothing.
+    List<FunctionPackage> packages = dirs.stream().map(d -> FunctionPackage.load(d, check)).toList();
+    Deployer deployer = new Deployer(kafka.resolve(), Clock.systemUTC());
+    for (FunctionPackage p : packages) {
+      deployer.deploy(p);
+      System.out.printf("deployed %s version %s (topics %s -> %s)%n", p.definition().name(), p.version().substring(0, 12),
+          p.definition().topics(), p.definition().topics().stream().map(p.definition()::resultTopicFor).toList());
+    }
+    return 0;
+  }
+}

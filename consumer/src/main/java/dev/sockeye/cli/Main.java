@@ -1,0 +1,45 @@
+package dev.sockeye.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of sockeye.jar. */
+@Command(
+    name = "sockeye",
+    mixinStandardHelpOptions = true,
+    version = "sockeye 0.1.0",
+    description = "Runs Python functions on Kafka events, forked from warm zygotes (SOCK).",
+    subcommands = {
+      RunCommand.class,
+      DeployCommand.class,
+      UndeployCommand.class,
+      ProduceCommand.class,
+      ResultsCommand.class,
+      DemoCommand.class
+    })
+public final class Main {
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command and returns its exit code; errors are printed, never thrown. */
+  public static int run(String... args) {
+    return run(new java.io.PrintWriter(System.err, true), args);
+  }
+
+  /** As {@link #run(String...)}, with errors printed to {@code err}. */
+  public static int run(java.io.PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("sockeye " + cmd.getCommandName() + ": " + message(e));
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  private static String message(Throwable e) {
+    String m = e.getMessage();
+    return m == null ? e.toString() : m;
+  }
+}

@@ -1,0 +1,58 @@
+package dev.sockeye.control;
+
+import dev.sockeye.function.FunctionPackage;
+import dev.sockeye.kafka.KafkaClients;
+import dev.sockeye.schemas.codec.AvroBytes;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Registers a function: its code first, then its spec, both acknowledged by the broker, so that a
+ * spec is never visible before the code it names. Blocking.
+ */
+public final class Deployer {
+  private final String bootstrap;
+  private final Clock clock;
+
+  public Deployer(String bootstrap, Clock clock) {
+    this.bootstrap = bootstrap;
+    this.clock = clock;
+  }
+
+  public void deploy(FunctionPackage pkg) {
+    try (Admin admin = Admin.create(KafkaClients.adminConfig(bootstrap));
+        KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "sockeye-deploy"))) {
+      ControlTopics.ensure(admin);
+      // Created here, before any producer can auto-create them with other settings.
+      var d = pkg.definition();
+      var topics = new java.util.ArrayList<>(d.topics());
+      d.topics().stream().map(d::resultTopicFor).distinct().forEach(topics::add);
+      ControlTopics.ensureTopics(admin, topics);
+      byte[] key = pkg.definition().name().getBytes(StandardCharsets.UTF_8);
+      producer.send(new ProducerRecord<>(ControlTopics.CODE, key, AvroBytes.encode(SpecCodec.toCode(pkg)::toByteBuffer))).get();
+      producer.send(new ProducerRecord<>(ControlTopics.FUNCTIONS, key, AvroBytes.encode(SpecCodec.toSpec(pkg, clock.millis())::toByteBuffer))).get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("deploy " + pkg.definition().name() + " to " + bootstrap + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("deploy " + pkg.definition().name() + ": interrupted", e);
+    }
+  }
+
+  /** Publishes a tombstone: running services stop the function's binding. */
+  public void undeploy(String name) {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "sockeye-deploy"))) {
+      producer.send(new ProducerRecord<>(ControlTopics.FUNCTIONS, name.getBytes(StandardCharsets.UTF_8), null)).get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("undeploy " + name + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("undeploy " + name + ": interrupted", e);
+    }
+  }
+}

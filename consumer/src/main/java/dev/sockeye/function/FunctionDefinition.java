@@ -1,0 +1,35 @@
+package dev.sockeye.function;
+
+import dev.sockeye.executor.FunctionLimits;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What function.yaml says, validated.
+ *
+ * @param name the function's name: lowercase letters, digits, '-' and '_'
+ * @param topics the Kafka topics that trigger it
+ * @param resultTopic where results go; null means {@code <topic>.results} per source topic
+ * @param limits timeout, memory and concurrency
+ */
+public record FunctionDefinition(String name, List<String> topics, String resultTopic, FunctionLimits limits) {
+  public static final int DEFAULT_TIMEOUT_MS = 30_000;
+  public static final int DEFAULT_MEMORY_MB = 128;
+  public static final int DEFAULT_CONCURRENCY = 4;
+
+  public FunctionDefinition {
+    Objects.requireNonNull(name, "name");
+    topics = List.copyOf(topics);
+    Objects.requireNonNull(limits, "limits");
+  }
+
+  /** The topic results of records from {@code sourceTopic} go to. */
+  public String resultTopicFor(String sourceTopic) {
+    return resultTopic != null ? resultTopic : sourceTopic + ".results";
+  }
+
+  /** The consumer group of this function's binding. */
+  public String group() {
+    return "sockeye-" + name;
+  }
+}

@@ -1,0 +1,2 @@
+/** The warm instances of one function version, and the queue of work waiting for one. */
+package dev.sockeye.executor.pool;

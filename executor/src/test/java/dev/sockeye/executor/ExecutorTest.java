@@ -1,0 +1,140 @@
+package dev.sockeye.executor;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sockeye.executor.InvocationOutcome.Failed;
+import dev.sockeye.executor.InvocationOutcome.Rejected;
+import dev.sockeye.executor.InvocationOutcome.Succeeded;
+import dev.sockeye.executor.InvocationOutcome.TimedOut;
+import dev.sockeye.zygote.protocol.WireEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The executor on real zygotes and real Python instances. */
+class ExecutorTest {
+  @TempDir Path work;
+  @TempDir Path code;
+  private Executor executor;
+
+  @BeforeEach
+  void start() {
+    executor = new Executor(ExecutorSettings.defaults(work), Clock.systemUTC());
+  }
+
+  @AfterEach
+  void stop() {
+    executor.close();
+  }
+
+  private FunctionDeployment deploy(String name, String python, int timeoutMs, int concurrency) throws Exception {
+    Path dir = Files.createDirectories(code.resolve(name + "-" + python.hashCode()));
+    Files.writeString(dir.resolve("f.py"), python);
+    FunctionDeployment d = new FunctionDeployment(name, "v" + python.hashCode(), dir, new FunctionLimits(timeoutMs, 64, concurrency));
+    executor.deploy(d);
+    return d;
+  }
+
+  private static WireEvent event(String json) {
+    return new WireEvent("t", 0, 0, 0, null, json.getBytes(StandardCharsets.UTF_8), List.of(), "t-0-0");
+  }
+
+  private InvocationOutcome invoke(String fn, String json) throws Exception {
+    return executor.invoke(fn, List.of(event(json))).get(30, TimeUnit.SECONDS).get(0);
+  }
+
+  private static String output(InvocationOutcome o) {
+    return new String(assertInstanceOf(Succeeded.class, o).output(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void secondInvocationReusesTheWarmInstance() throws Exception {
+    deploy("pid", "import os\ndef f(e):\n    return os.getpid()\n", 5000, 1);
+    InvocationOutcome first = invoke("pid", "1");
+    InvocationOutcome second = invoke("pid", "2");
+    assertEquals(StartKind.ZYGOTE, first.startKind());
+    assertEquals(StartKind.WARM, second.startKind());
+    assertEquals(output(first), output(second));
+    assertTrue(first.timings().forkUs() > 0);
+    assertEquals(0, second.timings().forkUs());
+  }
+
+  @Test
+  void neverRunsMoreInstancesThanTheConcurrencyLimit() throws Exception {
+    deploy("busy", "import os, time\ndef f(e):\n    time.sleep(0.05)\n    return os.getpid()\n", 5000, 2);
+    List<CompletableFuture<List<InvocationOutcome>>> all = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      all.add(executor.invoke("busy", List.of(event(Integer.toString(i)))));
+    }
+    Set<String> pids = new HashSet<>();
+    for (var f : all) {
+      pids.add(output(f.get(30, TimeUnit.SECONDS).get(0)));
+    }
+    assertEquals(2, pids.size(), "12 concurrent events on concurrency 2 use exactly 2 instances: " + pids);
+  }
+
+  @Test
+  void handlerPastTheTimeoutIsKilledAndReplaced() throws Exception {
+    deploy("sleepy", "import os, time\ndef f(e):\n    if e['value']:\n        time.sleep(60)\n    return os.getpid()\n", 300, 1);
+    long before = Long.parseLong(output(invoke("sleepy", "0")));
+    InvocationOutcome slow = invoke("sleepy", "1");
+    InvocationOutcome after = invoke("sleepy", "0");
+    assertEquals(300, assertInstanceOf(TimedOut.class, slow).timeoutMs());
+    assertEquals(StartKind.ZYGOTE, after.startKind());
+    assertTrue(ProcessHandle.of(before).map(p -> !p.isAlive()).orElse(true), "timed-out instance must be dead");
+  }
+
+  @Test
+  void crashedInstanceIsAFailureAndTheNextEventGetsANewOne() throws Exception {
+    deploy("crash", "import os\ndef f(e):\n    if e['value']:\n        os._exit(9)\n    return 'ok'\n", 5000, 1);
+    Failed crash = assertInstanceOf(Failed.class, invoke("crash", "1"));
+    assertEquals("InstanceCrashed", crash.errorType());
+    assertEquals("\"ok\"", output(invoke("crash", "0")));
+  }
+
+  @Test
+  void handlerExceptionIsAFailureCarryingTypeAndMessage() throws Exception {
+    deploy("raise", "def handler(e, c):\n    raise KeyError('missing')\n", 5000, 1);
+    Failed f = assertInstanceOf(Failed.class, invoke("raise", "{}"));
+    assertEquals("KeyError", f.errorType());
+    assertEquals("'missing'", f.errorMessage());
+  }
+
+  @Test
+  void redeployServesTheNewVersion() throws Exception {
+    deploy("ver", "def f(e):\n    return 1\n", 5000, 1);
+    assertEquals("1", output(invoke("ver", "0")));
+    deploy("ver", "def f(e):\n    return 2\n", 5000, 1);
+    InvocationOutcome o = invoke("ver", "0");
+    assertEquals("2", output(o));
+    assertEquals(StartKind.ZYGOTE, o.startKind());
+  }
+
+  @Test
+  void unknownFunctionIsRejected() throws Exception {
+    assertInstanceOf(Rejected.class, invoke("nobody", "0"));
+  }
+
+  @Test
+  void closeLeavesNoProcessBehind() throws Exception {
+    deploy("leak", "def f(e):\n    return 1\n", 5000, 2);
+    invoke("leak", "0");
+    executor.close();
+    await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.current().descendants().noneMatch(ProcessHandle::isAlive));
+  }
+}

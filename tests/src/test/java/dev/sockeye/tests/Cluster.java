@@ -1,0 +1,96 @@
+package dev.sockeye.tests;
+
+import dev.sockeye.kafka.KafkaClients;
+import dev.sockeye.kafka.TopicReader;
+import dev.sockeye.schemas.InvocationMetric;
+import dev.sockeye.schemas.InvocationResult;
+import dev.sockeye.schemas.codec.AvroBytes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/** What tests ask of the real broker: topics, records, results, metrics and committed offsets. */
+final class Cluster {
+  private Cluster() {}
+
+  static void createTopic(String topic, int partitions) throws Exception {
+    try (Admin admin = Admin.create(KafkaClients.adminConfig(SharedKafka.bootstrap()))) {
+      admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()))).all().get();
+    }
+  }
+
+  /** Sends records in order to one partition, or spread by key when {@code partition} is null. */
+  static void send(String topic, Integer partition, List<byte[]> values) throws Exception {
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(SharedKafka.bootstrap(), "test"))) {
+      int i = 0;
+      for (byte[] v : values) {
+        byte[] key = ("k" + i++).getBytes(StandardCharsets.UTF_8);
+        p.send(new ProducerRecord<>(topic, partition, key, v));
+      }
+      p.flush();
+    }
+  }
+
+  static List<byte[]> json(List<String> values) {
+    return values.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toList();
+  }
+
+  static List<InvocationResult> results(String topic, int count) {
+    return TopicReader.read(SharedKafka.bootstrap(), List.of(topic), count, Duration.ofSeconds(60), false).stream()
+        .map(r -> AvroBytes.decode(r.value(), InvocationResult::fromByteBuffer)).toList();
+  }
+
+  /** Every result on {@code topic} now. */
+  static List<InvocationResult> allResults(String topic) {
+    return TopicReader.readAll(SharedKafka.bootstrap(), List.of(topic), Duration.ofSeconds(30)).stream()
+        .map(r -> AvroBytes.decode(r.value(), InvocationResult::fromByteBuffer)).toList();
+  }
+
+  /** Every metric of {@code function} on sockeye.metrics now. */
+  static List<InvocationMetric> metrics(String function) {
+    return TopicReader.readAll(SharedKafka.bootstrap(), List.of("sockeye.metrics"), Duration.ofSeconds(30)).stream()
+        .map(r -> AvroBytes.decode(r.value(), InvocationMetric::fromByteBuffer))
+        .filter(m -> m.getFunction().equals(function)).toList();
+  }
+
+  static String output(InvocationResult r) {
+    return r.getOutput() == null ? null : StandardCharsets.UTF_8.decode(r.getOutput().duplicate()).toString();
+  }
+
+  /** Committed offset of {@code group} per partition of {@code topic}, -1 where none. */
+  static Map<Integer, Long> committed(String group, String topic) throws Exception {
+    try (Admin admin = Admin.create(KafkaClients.adminConfig(SharedKafka.bootstrap()))) {
+      Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      Map<Integer, Long> out = new HashMap<>();
+      offsets.forEach((tp, o) -> {
+        if (tp.topic().equals(topic) && o != null) {
+          out.put(tp.partition(), o.offset());
+        }
+      });
+      return out;
+    }
+  }
+
+  static Map<Integer, Long> endOffsets(String topic) throws Exception {
+    try (Admin admin = Admin.create(KafkaClients.adminConfig(SharedKafka.bootstrap()))) {
+      int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+      for (int p = 0; p < partitions; p++) {
+        request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+      }
+      return admin.listOffsets(request).all().get().entrySet().stream()
+          .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
+    }
+  }
+}

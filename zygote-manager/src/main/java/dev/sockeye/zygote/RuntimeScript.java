@@ -1,0 +1,50 @@
+package dev.sockeye.zygote;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The extracted sockeye_runtime.py and the command lines that run it. Immutable. */
+record RuntimeScript(Path python, Path script) {
+  private static final String RESOURCE = "sockeye_runtime.py";
+
+  /** Copies the runtime from the classpath into {@code workDir}, replacing any older copy. */
+  static RuntimeScript extract(Path python, Path workDir) {
+    Path target = workDir.resolve(RESOURCE).toAbsolutePath();
+    try (InputStream in = RuntimeScript.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("extract " + RESOURCE + ": resource missing from the classpath");
+      }
+      Files.createDirectories(workDir);
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      return new RuntimeScript(python, target);
+    } catch (IOException e) {
+      throw new UncheckedIOException("extract " + RESOURCE + " to " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  List<String> zygote(Path socket, List<String> preload) {
+    List<String> command = base("zygote", socket);
+    if (!preload.isEmpty()) {
+      command.addAll(List.of("--preload", String.join(",", preload)));
+    }
+    return command;
+  }
+
+  List<String> instance(Path socket, InstanceSpec spec) {
+    List<String> command = base("instance", socket);
+    command.addAll(List.of("--code-dir", spec.codeDir().toAbsolutePath().toString(),
+        "--function", spec.function(), "--version", spec.version()));
+    return command;
+  }
+
+  private List<String> base(String mode, Path socket) {
+    // -u: handler prints reach the drained pipes (and the log) as they happen, not when a buffer fills.
+    return new ArrayList<>(List.of(python.toString(), "-u", script.toString(), mode, "--socket", socket.toString()));
+  }
+}

@@ -1,0 +1,2 @@
+/** Starting Python zygotes, forking warm handler instances from them and invoking handlers on those instances. */
+package dev.sockeye.zygote;

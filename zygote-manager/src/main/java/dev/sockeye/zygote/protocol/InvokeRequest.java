@@ -1,0 +1,12 @@
+package dev.sockeye.zygote.protocol;
+
+import java.util.List;
+import java.util.Objects;
+
+/** A batch of events for one function, all travelling in one frame, with the absolute deadline in epoch millis. */
+public record InvokeRequest(String function, List<WireEvent> events, long deadlineEpochMs) {
+  public InvokeRequest {
+    Objects.requireNonNull(function, "InvokeRequest.function");
+    events = List.copyOf(Objects.requireNonNull(events, "InvokeRequest.events"));
+  }
+}

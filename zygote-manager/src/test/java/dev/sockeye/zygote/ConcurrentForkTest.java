@@ -1,0 +1,67 @@
+package dev.sockeye.zygote;
+
+import static dev.sockeye.zygote.TestEvents.json;
+import static dev.sockeye.zygote.TestEvents.request;
+import static dev.sockeye.zygote.TestEvents.returnedJson;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class ConcurrentForkTest extends ManagerFixture {
+
+  @Test
+  void forksFromManyThreadsAllSucceedWithDistinctProcesses() throws Exception {
+    InstanceSpec spec = handler("crowd", "import os\ndef f(event):\n    return os.getpid()\n");
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    CountDownLatch go = new CountDownLatch(1);
+    try {
+      List<CompletableFuture<Long>> pids = IntStream.range(0, 8).mapToObj(i -> CompletableFuture.supplyAsync(() -> {
+        awaitQuietly(go);
+        Instance instance = manager.fork(spec);
+        return returnedJson(instance.invoke(request("crowd", json(i, "{}"))).results().get(0)).asLong();
+      }, pool)).toList();
+      go.countDown();
+
+      Set<Long> distinct = pids.stream().map(CompletableFuture::join).collect(Collectors.toSet());
+      assertEquals(8, distinct.size());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void zygoteStartedFromAShortLivedThreadOutlivesThatThread() throws Exception {
+    // PR_SET_PDEATHSIG fires when the parent *thread* exits; the manager must not start zygotes on caller threads.
+    InstanceSpec spec = handler("survivor", "def f(event):\n    return 'still here'\n");
+    AtomicReference<Instance> forked = new AtomicReference<>();
+    Thread caller = new Thread(() -> forked.set(manager.fork(spec)), "short-lived-caller");
+    caller.start();
+    caller.join(TimeUnit.SECONDS.toMillis(10));
+
+    Instance second = manager.fork(spec);
+
+    assertTrue(forked.get().isAlive(), "instance forked from the short-lived thread's zygote");
+    assertEquals("still here", returnedJson(second.invoke(request("survivor", json(1, "{}"))).results().get(0)).asText());
+    assertEquals("still here",
+        returnedJson(forked.get().invoke(request("survivor", json(2, "{}"))).results().get(0)).asText());
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
