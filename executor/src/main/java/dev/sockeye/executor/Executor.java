@@ -2,6 +2,11 @@ package dev.sockeye.executor;
 
 import dev.sockeye.executor.pool.InstancePool;
 import dev.sockeye.executor.pool.PoolState;
+import dev.sockeye.executor.sandbox.SandboxSpec;
+import dev.sockeye.executor.sandbox.Sandboxes;
+import dev.sockeye.executor.sandbox.cgroup.CgroupLimits;
+import dev.sockeye.zygote.Instance;
+import dev.sockeye.zygote.InstanceSpec;
 import dev.sockeye.zygote.ZygoteManager;
 import dev.sockeye.zygote.ZygoteSettings;
 import dev.sockeye.zygote.protocol.WireEvent;
@@ -25,6 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * #close()}. {@code pools} is a concurrent map; each pool guards its own state.
  */
 public final class Executor implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Executor.class);
+  private final Sandboxes sandboxes; // null: --unsafe-no-sandbox
   private final ZygoteManager zygotes;
   private final Clock clock;
   private final ExecutorService workers = Executors.newCachedThreadPool(named("sockeye-invoke-"));
@@ -33,13 +40,37 @@ public final class Executor implements AutoCloseable {
   private final Map<String, InstancePool> pools = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /**
+   * With {@code settings.sandbox()} set, checks the host and builds the sandbox machinery first (throwing
+   * SandboxUnavailableException naming what is missing); every zygote and instance then runs sandboxed.
+   */
   public Executor(ExecutorSettings settings, Clock clock) {
     this.clock = clock;
-    this.zygotes =
-        new ZygoteManager(
-            new ZygoteSettings(
-                settings.python(), settings.workDir(), settings.preloadModules(), settings.zygoteStartTimeout()),
-            clock);
+    ZygoteSettings zygoteSettings = new ZygoteSettings(
+        settings.python(), settings.workDir(), settings.preloadModules(), settings.zygoteStartTimeout());
+    if (settings.sandbox() == null) {
+      LOG.warn("UNSAFE: handlers run without a sandbox (--unsafe-no-sandbox); results say UNSANDBOXED_*");
+      this.sandboxes = null;
+    } else {
+      this.sandboxes = Sandboxes.start(settings.sandbox(), settings.python(), clock);
+    }
+    this.zygotes = new ZygoteManager(zygoteSettings, clock, sandboxes);
+  }
+
+  /** True unless the executor runs handlers without isolation. */
+  public boolean sandboxed() {
+    return sandboxes != null;
+  }
+
+  /** Builds the function's sandbox (on the calling worker thread) and forks an instance into it. */
+  private Instance fork(FunctionDeployment deployment, InstanceSpec spec) {
+    if (sandboxes == null) {
+      return zygotes.fork(spec);
+    }
+    FunctionLimits l = deployment.limits();
+    var box = sandboxes.create(new SandboxSpec(deployment.codeDir(),
+        new CgroupLimits(l.memoryMb(), l.pids(), l.cpuShares()), l.scratchMb(), l.network()));
+    return zygotes.fork(new InstanceSpec(spec.function(), spec.version(), spec.codeDir(), spec.env(), box));
   }
 
   /**
@@ -55,7 +86,7 @@ public final class Executor implements AutoCloseable {
             return current; // the same version again: keep its warm instances
           }
           retired[0] = current;
-          return new InstancePool(deployment, zygotes::fork, workers, timer, clock);
+          return new InstancePool(deployment, spec -> fork(deployment, spec), workers, timer, clock);
         });
     if (retired[0] != null) {
       retired[0].retire(); // work already queued on the old version still runs on it
@@ -78,7 +109,8 @@ public final class Executor implements AutoCloseable {
           new InvocationOutcome.Rejected(closed.get() ? "executor is closing" : "function " + function + " is not deployed");
       return CompletableFuture.completedFuture(events.stream().map(e -> rejected).toList());
     }
-    return pool.submit(events);
+    return sandboxes != null ? pool.submit(events)
+        : pool.submit(events).thenApply(outcomes -> outcomes.stream().map(Unsandboxed::relabel).toList());
   }
 
   /** The version a function runs, if deployed. */
@@ -99,6 +131,9 @@ public final class Executor implements AutoCloseable {
     pools.values().forEach(InstancePool::close);
     pools.clear();
     zygotes.close(); // kills instances still running work; their invocations fail fast
+    if (sandboxes != null) {
+      sandboxes.close(); // after every instance and zygote (and so every sandbox) is gone
+    }
     timer.shutdownNow();
     workers.shutdown();
   }

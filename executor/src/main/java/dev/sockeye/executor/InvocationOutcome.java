@@ -20,6 +20,9 @@ public sealed interface InvocationOutcome {
   /** The handler ran past the function's timeout; its instance was killed. */
   record TimedOut(long timeoutMs, StartKind startKind, Timings timings) implements InvocationOutcome {}
 
+  /** The instance's memory cgroup hit memory_mb and the kernel killed it; other instances were not affected. */
+  record OutOfMemory(long memoryMb, StartKind startKind, Timings timings) implements InvocationOutcome {}
+
   /** The executor would not run it: the function is not deployed, or the executor is closing. */
   record Rejected(String reason) implements InvocationOutcome {
     /** Nothing was started, so no start cost was paid: reported as WARM. */

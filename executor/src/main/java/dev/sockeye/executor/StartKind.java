@@ -7,7 +7,11 @@ public enum StartKind {
   /** A new instance was forked from a zygote. */
   ZYGOTE(1),
   /** A new interpreter was started from scratch. */
-  FRESH(2);
+  FRESH(2),
+  /** An idle instance was reused, without a sandbox (--unsafe-no-sandbox). */
+  UNSANDBOXED_WARM(3),
+  /** A new instance was forked from a zygote, without a sandbox (--unsafe-no-sandbox). */
+  UNSANDBOXED_ZYGOTE(4);
 
   private final int code;
 

@@ -37,13 +37,15 @@ public final class Instance implements AutoCloseable {
   private final Path socket;
   private final ProcessHandle process;
   private final Consumer<Instance> onClose;
+  private final SandboxHandle sandbox; // null: unsandboxed; owned by this instance, closed after the kill
   private final ReentrantLock invoking = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String deathReason;
 
   /** {@code process} is null when the instance had already exited by the time its pid was looked up. */
   Instance(String id, long pid, Duration forkTime, SocketChannel channel, Path socket, ProcessHandle process,
-      Consumer<Instance> onClose) {
+      Consumer<Instance> onClose, SandboxHandle sandbox) {
+    this.sandbox = sandbox;
     this.id = id;
     this.pid = pid;
     this.forkTime = forkTime;
@@ -147,12 +149,20 @@ public final class Instance implements AutoCloseable {
     return deathReason == null && process != null && Liveness.isRunning(process);
   }
 
+  /** The sandbox the instance runs in; empty when unsandboxed. */
+  public Optional<SandboxHandle> sandbox() {
+    return Optional.ofNullable(sandbox);
+  }
+
   /** The process, or empty if it had already exited when its pid was looked up. */
   Optional<ProcessHandle> process() {
     return Optional.ofNullable(process);
   }
 
-  /** Kills the instance, closes its socket and deletes the socket file. Idempotent. */
+  /**
+   * Kills the instance, closes its socket and deletes the socket file, then tears its sandbox down (which kills
+   * whatever the handler left running). Idempotent.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -160,6 +170,9 @@ public final class Instance implements AutoCloseable {
     }
     kill();
     UnixSockets.deleteQuietly(socket);
+    if (sandbox != null) {
+      sandbox.close();
+    }
     onClose.accept(this);
   }
 

@@ -7,9 +7,11 @@ import java.util.regex.Pattern;
 
 /**
  * What to run in an instance: {@code codeDir/f.py} of {@code function} at {@code version}, with {@code env}
- * added to the instance's environment.
+ * added to the instance's environment. With a {@code sandbox} (null: none), the instance is forked into it,
+ * sees its code at /handler, and the instance takes ownership of the sandbox (closing the instance closes it).
  */
-public record InstanceSpec(String function, String version, Path codeDir, Map<String, String> env) {
+public record InstanceSpec(String function, String version, Path codeDir, Map<String, String> env,
+    SandboxHandle sandbox) {
   /** Function names become instance ids and log names, so they are kept to a safe alphabet. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
 
@@ -21,5 +23,10 @@ public record InstanceSpec(String function, String version, Path codeDir, Map<St
     Objects.requireNonNull(version, "InstanceSpec.version must not be null");
     Objects.requireNonNull(codeDir, "InstanceSpec.codeDir must not be null");
     env = Map.copyOf(Objects.requireNonNull(env, "InstanceSpec.env must not be null"));
+  }
+
+  /** An unsandboxed instance. */
+  public InstanceSpec(String function, String version, Path codeDir, Map<String, String> env) {
+    this(function, version, codeDir, env, null);
   }
 }

@@ -43,6 +43,27 @@ record RuntimeScript(Path python, Path script) {
     return command;
   }
 
+  /**
+   * The host's interpreter runs {@code enter}, which joins the sandbox's cgroups, a new network namespace and
+   * its root, then execs the sandbox's own interpreter on the copy of this script placed in the sandbox's /host.
+   */
+  List<String> sandboxedZygote(SandboxHandle box, List<String> preload) {
+    Path inside = box.hostRoot().resolve("host").resolve(RESOURCE);
+    try {
+      Files.copy(script, inside, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("copy " + RESOURCE + " into zygote sandbox " + inside + ": " + e.getMessage(), e);
+    }
+    List<String> command = new ArrayList<>(List.of(python.toString(), "-u", script.toString(), "enter",
+        "--root", box.hostRoot().toString(), "--cgroup-procs",
+        String.join(",", box.cgroupProcsPaths().stream().map(Path::toString).toList()), "--",
+        python.toString(), "-u", "/host/" + RESOURCE, "zygote", "--socket", "/host/z.sock"));
+    if (!preload.isEmpty()) {
+      command.addAll(List.of("--preload", String.join(",", preload)));
+    }
+    return command;
+  }
+
   private List<String> base(String mode, Path socket) {
     // -u: handler prints reach the drained pipes (and the log) as they happen, not when a buffer fills.
     return new ArrayList<>(List.of(python.toString(), "-u", script.toString(), mode, "--socket", socket.toString()));

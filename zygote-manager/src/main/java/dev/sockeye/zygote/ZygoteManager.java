@@ -48,12 +48,22 @@ public final class ZygoteManager implements AutoCloseable {
   private final AtomicLong zygoteCounter = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ReentrantLock forkLock = new ReentrantLock();
+  private final SandboxProvider sandboxes; // null: zygotes run unsandboxed
   private ZygoteProcess root;
 
-  /** Extracts sockeye_runtime.py into the work directory; starts nothing yet. */
+  /** Extracts sockeye_runtime.py into the work directory; starts nothing yet. Zygotes run unsandboxed. */
   public ZygoteManager(ZygoteSettings settings, Clock clock) {
+    this(settings, clock, null);
+  }
+
+  /**
+   * As {@link #ZygoteManager(ZygoteSettings, Clock)}, but every zygote runs inside a sandbox from {@code sandboxes}
+   * (null: none), and instances are forked into the sandbox their {@link InstanceSpec} carries.
+   */
+  public ZygoteManager(ZygoteSettings settings, Clock clock, SandboxProvider sandboxes) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.sandboxes = sandboxes;
     // Sockets first: a workDir too long for sun_path is rejected before anything is written to disk.
     this.sockets = SocketDirectory.create(settings.workDir().resolve("s"));
     this.runtime = RuntimeScript.extract(settings.python(), settings.workDir());
@@ -61,7 +71,8 @@ public final class ZygoteManager implements AutoCloseable {
 
   /**
    * Blocking; safe from many threads (forks on one zygote are serialised). Starts the root zygote lazily; if
-   * it has died, restarts it and retries once.
+   * it has died, restarts it and retries once. The spec's sandbox, if any, is owned by the returned instance;
+   * if the fork fails it is closed here.
    */
   public Instance fork(InstanceSpec spec) {
     Objects.requireNonNull(spec, "spec");
@@ -69,6 +80,11 @@ public final class ZygoteManager implements AutoCloseable {
     try {
       requireOpen("fork " + spec.function());
       return forkWithRetry(spec);
+    } catch (RuntimeException e) {
+      if (spec.sandbox() != null) {
+        spec.sandbox().close();
+      }
+      throw e;
     } finally {
       forkLock.unlock();
     }
@@ -102,12 +118,34 @@ public final class ZygoteManager implements AutoCloseable {
   }
 
   private ZygoteProcess startZygote(String name, InstanceSpec spec) {
+    if (sandboxes != null) {
+      return startSandboxedZygote(name, spec);
+    }
     Path socket = sockets.socket("z" + zygoteCounter.getAndIncrement());
     ProcessBuilder builder = new ProcessBuilder(runtime.zygote(socket, settings.preloadModules()))
         .directory(settings.workDir().toFile());
+    return startZygote(name, spec, builder, socket, null);
+  }
+
+  /** The zygote enters its own sandbox (root, cgroups, empty network namespace) before it imports anything. */
+  private ZygoteProcess startSandboxedZygote(String name, InstanceSpec spec) {
+    SandboxHandle box = sandboxes.zygoteSandbox();
+    try {
+      Path socket = UnixSockets.requireShortEnough(box.hostRoot().resolve("host/z.sock"));
+      ProcessBuilder builder = new ProcessBuilder(runtime.sandboxedZygote(box, settings.preloadModules()))
+          .directory(box.hostRoot().toFile());
+      return startZygote(name, spec, builder, socket, box);
+    } catch (RuntimeException e) {
+      box.close();
+      throw e;
+    }
+  }
+
+  private ZygoteProcess startZygote(String name, InstanceSpec spec, ProcessBuilder builder, Path socket,
+      SandboxHandle box) {
     ZygoteProcess zygote;
     try {
-      zygote = ZygoteProcess.start(launcher, name, builder, socket, settings.startTimeout());
+      zygote = ZygoteProcess.start(launcher, name, builder, socket, settings.startTimeout(), box);
     } catch (ProcessStartException e) {
       throw new ForkFailedException("fork " + spec.function() + ": zygote " + name + " did not start: "
           + e.getMessage(), e);
@@ -130,24 +168,30 @@ public final class ZygoteManager implements AutoCloseable {
 
   private Instance forkOn(ZygoteProcess zygote, InstanceSpec spec) {
     long n = instanceCounter.incrementAndGet();
-    Path socket = sockets.socket("i" + n);
+    SandboxHandle box = spec.sandbox();
+    Path socket = box == null ? sockets.socket("i" + n) : UnixSockets.requireShortEnough(box.hostRoot().resolve(
+        "host/sock"));
     String where = "fork " + spec.function() + " from zygote " + zygote.name() + " (pid " + zygote.pid() + ")";
     try {
       Instant start = clock.instant();
-      ForkReply reply = zygote.fork(new ForkRequest(spec.function(), spec.version(), spec.codeDir(), socket,
-          spec.env()));
+      ForkReply reply = zygote.fork(box == null
+          ? new ForkRequest(spec.function(), spec.version(), spec.codeDir(), socket, spec.env(), null)
+          : new ForkRequest(spec.function(), spec.version(), Path.of("/handler"), Path.of("/host/sock"), spec.env(),
+              box));
       if (reply instanceof ForkReply.Refused refused) {
         throw new ForkFailedException(where + ": " + refused.error());
       }
       Duration forkTime = Duration.between(start, clock.instant());
-      return connectForked(spec.function() + "-" + n, ((ForkReply.Forked) reply).pid(), forkTime, socket, where);
+      return connectForked(spec.function() + "-" + n, ((ForkReply.Forked) reply).pid(), forkTime, socket, where,
+          box);
     } catch (RuntimeException e) {
       UnixSockets.deleteQuietly(socket);
       throw e;
     }
   }
 
-  private Instance connectForked(String id, long pid, Duration forkTime, Path socket, String where) {
+  private Instance connectForked(String id, long pid, Duration forkTime, Path socket, String where,
+      SandboxHandle box) {
     ProcessHandle process = ProcessHandle.of(pid).orElse(null);
     SocketChannel channel;
     try {
@@ -158,7 +202,7 @@ public final class ZygoteManager implements AutoCloseable {
       }
       throw new ForkFailedException(where + ": " + e.getMessage(), e);
     }
-    return register(new Instance(id, pid, forkTime, channel, socket, process, instances::remove), where);
+    return register(new Instance(id, pid, forkTime, channel, socket, process, instances::remove, box), where);
   }
 
   /** Blocking: starts {@code python sockeye_runtime.py instance ...} as a fresh interpreter, for benchmarks. */
@@ -176,8 +220,8 @@ public final class ZygoteManager implements AutoCloseable {
     try {
       SocketChannel channel = UnixSockets.connect(socket, "instance " + id + " (pid " + python.pid() + ")");
       Duration forkTime = Duration.between(start, clock.instant());
-      return register(new Instance(id, python.pid(), forkTime, channel, socket, python.handle(), instances::remove),
-          where);
+      return register(new Instance(id, python.pid(), forkTime, channel, socket, python.handle(), instances::remove,
+          null), where);
     } catch (UncheckedIOException e) {
       python.close();
       UnixSockets.deleteQuietly(socket);

@@ -6,6 +6,10 @@ zygote-manager/PROTOCOL.md in the Sockeye repository.
 Modes:
   python3 sockeye_runtime.py zygote --socket PATH [--preload mod1,mod2]
   python3 sockeye_runtime.py instance --socket PATH --code-dir DIR --function NAME --version V
+  python3 sockeye_runtime.py enter --root DIR [--cgroup-procs F1,F2] -- COMMAND...
+
+Sandboxed forks (descriptors over SCM_RIGHTS, chroot, namespaces, seccomp) are in the
+"sandbox" section below.
 
 Standard library only; runs on Python 3.9+.
 """
@@ -24,6 +28,7 @@ import time
 import traceback
 
 MAX_FRAME = 64 * 1024 * 1024
+MAX_FDS = 16
 MAX_MESSAGE_BYTES = 4 * 1024
 MAX_TRACEBACK_BYTES = 16 * 1024
 PR_SET_PDEATHSIG = 1
@@ -52,11 +57,41 @@ def _recv_exact(sock, n, eof_ok=False):
     return buf
 
 
-def read_frame(sock):
-    """Returns (header, blobs), or None on a clean EOF between frames."""
-    prefix = _recv_exact(sock, 4, eof_ok=True)
+def _recv_prefix_with_fds(sock):
+    """Reads the 4-byte length prefix with recvmsg, so descriptors sent with the frame arrive too."""
+    got, fds = b"", []
+    while len(got) < 4:
+        data, more, _, _ = socket.recv_fds(sock, 4 - len(got), MAX_FDS)
+        fds.extend(more)
+        if not data:
+            for fd in fds:
+                os.close(fd)
+            if not got:
+                return None, []
+            raise EOFError("peer closed the socket after %d of 4 bytes" % len(got))
+        got += data
+    return got, fds
+
+
+def read_frame(sock, with_fds=False):
+    """Returns (header, blobs), or (header, blobs, fds) when with_fds; None on a clean EOF between frames."""
+    fds = []
+    if with_fds:
+        prefix, fds = _recv_prefix_with_fds(sock)
+    else:
+        prefix = _recv_exact(sock, 4, eof_ok=True)
     if prefix is None:
         return None
+    try:
+        header, blobs = _read_rest(sock, prefix)
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
+    return (header, blobs, fds) if with_fds else (header, blobs)
+
+
+def _read_rest(sock, prefix):
     (n,) = struct.unpack(">I", prefix)
     if n > MAX_FRAME:
         raise FrameError("frame of %d bytes exceeds the %d-byte limit" % (n, MAX_FRAME))
@@ -344,6 +379,237 @@ def prepare_instance(code_dir, env):
     sys.path.insert(0, code_dir)
 
 
+
+# ---------------------------------------------------------------- sandbox
+#
+# The JVM builds each sandbox (mounts, cgroup, network namespace) and sends the zygote open descriptors:
+# the sandbox's root directory, its cgroup.procs files and a network namespace. The zygote never has a path
+# to any sandbox; only the forked child uses the descriptors, then closes them.
+
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWCGROUP = 0x02000000
+PR_SET_NO_NEW_PRIVS = 38
+PR_SET_SECCOMP = 22
+SECCOMP_MODE_FILTER = 2
+SECCOMP_RET_KILL_PROCESS = 0x80000000
+SECCOMP_RET_ERRNO = 0x00050000
+SECCOMP_RET_ALLOW = 0x7FFF0000
+READY_TIMEOUT_S = 10.0
+
+# Syscalls a handler never needs and that open ways out of a sandbox (the denials OpenLambda and Docker's
+# default profile share). clone is checked separately: only its namespace flags are refused.
+_DENIED = {
+    # x86_64
+    0xC000003E: dict(clone=56, clone3=435, nrs=[
+        101, 165, 166, 272, 308, 161, 155, 246, 320, 175, 313, 176, 321, 298, 250, 248, 249, 323, 310, 311,
+        303, 304, 163, 167, 168, 169, 139, 134, 153, 154, 170, 171, 425, 426, 427, 428, 429, 430, 431, 432]),
+    # aarch64
+    0xC00000B7: dict(clone=220, clone3=435, nrs=[
+        117, 40, 39, 97, 268, 51, 41, 104, 294, 105, 273, 106, 280, 241, 219, 217, 218, 282, 270, 271,
+        264, 265, 89, 224, 225, 142, 161, 162, 425, 426, 427, 428, 429, 430, 431, 432]),
+}
+
+
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result, what):
+    if result != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, "%s: %s" % (what, os.strerror(err)))
+
+
+def _bpf(code, k, jt=0, jf=0):
+    return struct.pack("=HBBI", code, jt, jf, k & 0xFFFFFFFF)
+
+
+def seccomp_program():
+    """A filter that refuses namespace, mount, chroot, ptrace, module and key syscalls with EPERM."""
+    import platform
+    arch = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}.get(platform.machine())
+    if arch is None:
+        raise OSError("seccomp: no syscall table for machine %s" % platform.machine())
+    table = _DENIED[arch]
+    ld, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
+    eperm = SECCOMP_RET_ERRNO | 1
+    prog = [_bpf(ld, 4), _bpf(jeq, arch, 1, 0), _bpf(ret, SECCOMP_RET_KILL_PROCESS), _bpf(ld, 0),
+            _bpf(jge, 0x40000000, 0, 1), _bpf(ret, eperm)]
+    for nr in table["nrs"]:
+        prog += [_bpf(jeq, nr, 0, 1), _bpf(ret, eperm)]
+    prog += [_bpf(jeq, table["clone3"], 0, 1), _bpf(ret, SECCOMP_RET_ERRNO | 38)]  # ENOSYS: libc falls back to clone
+    ns_flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUSER | CLONE_NEWCGROUP
+    prog += [_bpf(jeq, table["clone"], 0, 3), _bpf(ld, 16), _bpf(jset, ns_flags, 0, 1), _bpf(ret, eperm),
+             _bpf(ret, SECCOMP_RET_ALLOW)]
+    return b"".join(prog), len(prog)
+
+
+def install_seccomp(libc):
+    code, count = seccomp_program()
+    buf = ctypes.create_string_buffer(code, len(code))
+
+    class Fprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    prog = Fprog(count, ctypes.addressof(buf))
+    _check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0), "prctl(PR_SET_SECCOMP)")
+
+
+def drop_privileges(libc, uid):
+    """Unprivileged uid/gid, no supplementary groups, no capabilities, no way to regain any."""
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)  # leaving uid 0 clears the permitted and effective capability sets
+    _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
+    install_seccomp(libc)
+
+
+def enter_sandbox(libc, box, fds):
+    """In the forked child, still root: move into the sandbox's root, cgroup and network namespace."""
+    os.fchdir(fds[box["root_fd"]])
+    os.chroot(".")
+    os.chdir("/")
+    for index in box.get("cgroup_fds") or []:
+        os.write(fds[index], b"0")  # "0" moves the writer itself, in cgroup v1 and v2
+    if box.get("netns_fd") is not None:
+        _check(libc.setns(fds[box["netns_fd"]], CLONE_NEWNET), "setns(net)")
+    _check(libc.unshare(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID), "unshare(uts, ipc, pid)")
+    hostname = b"sandbox"
+    _check(libc.sethostname(hostname, len(hostname)), "sethostname")
+    for fd in fds:
+        os.close(fd)
+
+
+def _report(fd, token):
+    try:
+        os.write(fd, token.encode("utf-8", "replace") + b"\n")
+    except OSError:
+        pass
+
+
+def run_sandboxed_server(request, box, ready_w):
+    """PID 1 of the sandbox's PID namespace: drop privileges, listen on the instance socket, serve."""
+    libc = _libc()
+    set_parent_death_signal()
+    os.environ.clear()
+    os.environ.update({"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp",
+                       "LANG": "C.UTF-8", "USER": "sandbox"})
+    drop_privileges(libc, int(box["uid"]))
+    listener = listen_unix(request["instance_socket"], 1)
+    _report(ready_w, "R")
+    os.close(ready_w)
+    prepare_instance(request["code_dir"], request.get("env") or {})
+    serve_instance(listener, request["function"], request.get("version"), request["code_dir"])
+
+
+def run_sandboxed_child(request, fds, ready_w, zygote_sockets, zygote_pid):
+    """The child of the zygote: enters the sandbox, forks PID 1 of it, reports its pid and waits for it."""
+    code = 1
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        set_parent_death_signal()
+        if os.getppid() != zygote_pid:
+            os._exit(0)
+        for sock in zygote_sockets:
+            sock.close()
+        reseed_random()
+        box = request["sandbox"]
+        enter_sandbox(_libc(), box, fds)
+        pid = os.fork()
+        if pid == 0:
+            run_sandboxed_server(request, box, ready_w)
+            os._exit(0)
+        _report(ready_w, "P%d" % pid)
+        os.close(ready_w)
+        code = _wait_exit_code(pid)
+    except BaseException as e:
+        _report(ready_w, "E%s: %s" % (type(e).__name__, e))
+        traceback.print_exc()
+    finally:
+        flush_std_streams()
+        os._exit(code)
+
+
+def _wait_exit_code(pid):
+    # The server is PID 1 of its namespace: when it dies, every process left in the namespace is killed.
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) & 0xFF
+
+
+def _parse_ready(data, child):
+    """Returns the server's pid once both P<pid> and R arrived; raises on E<error>."""
+    pid, listening = None, False
+    for token in data.split(b"\n")[:-1]:
+        text = token.decode("utf-8", "replace")
+        if text.startswith("E"):
+            raise OSError("sandboxed child %d: %s" % (child, text[1:]))
+        if text.startswith("P"):
+            pid = int(text[1:])
+        listening = listening or text == "R"
+    return pid if listening else None
+
+
+def _await_ready(ready_r, child):
+    """Waits for the child's tokens on the pipe: P<pid of the server>, R (listening) or E<error>."""
+    import select
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    data = b""
+    while True:
+        pid = _parse_ready(data, child)
+        if pid is not None:
+            return pid
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([ready_r], [], [], left)[0]:
+            raise OSError("sandboxed child %d: not ready within %.0f s" % (child, READY_TIMEOUT_S))
+        more = os.read(ready_r, 4096)
+        if not more:
+            _parse_ready(data + b"\n", child)
+            raise OSError("sandboxed child %d exited before its server was ready" % child)
+        data += more
+
+
+def fork_sandboxed(request, fds, zygote_sockets):
+    box = request.get("sandbox")
+    if not isinstance(box, dict) or not isinstance(request.get("instance_socket"), str):
+        raise ValueError("sandboxed fork request lacks 'sandbox' or 'instance_socket'")
+    ready_r, ready_w = os.pipe()
+    zygote_pid = os.getpid()
+    try:
+        child = os.fork()
+        if child == 0:
+            os.close(ready_r)
+            run_sandboxed_child(request, fds, ready_w, zygote_sockets, zygote_pid)
+        os.close(ready_w)
+        ready_w = -1
+        pid = _await_ready(ready_r, child)
+    except BaseException:
+        if ready_w >= 0:
+            os.close(ready_w)
+        os.close(ready_r)
+        raise
+    os.close(ready_r)
+    return {"ok": True, "pid": pid}
+
+
+def enter_main(args):
+    """Run COMMAND inside a sandbox root, in its cgroups and in a new network namespace (for zygotes)."""
+    libc = _libc()
+    for path in [p for p in (args.cgroup_procs or "").split(",") if p]:
+        with open(path, "w") as f:
+            f.write("0")
+    _check(libc.unshare(CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS), "unshare(net, ipc, uts)")
+    os.chroot(args.root)
+    os.chdir("/")
+    command = args.command[1:] if args.command and args.command[0] == "--" else args.command
+    if not command:
+        raise SystemExit("enter: no command given")
+    os.execv(command[0], command)
+
 # ---------------------------------------------------------------- zygote
 
 
@@ -399,22 +665,27 @@ def fork_instance(request, zygote_sockets):
     return {"ok": True, "pid": pid}
 
 
-def answer_zygote_request(header, zygote_sockets, preloaded):
+def answer_zygote_request(header, fds, zygote_sockets, preloaded):
     op = header.get("op")
     try:
         if op == "ping":
             return {"ok": True, "pid": os.getpid(), "preloaded": preloaded}
+        if op == "fork" and header.get("sandbox") is not None:
+            return fork_sandboxed(header, fds, zygote_sockets)
         if op == "fork":
             return fork_instance(header, zygote_sockets)
         return {"ok": False, "error": "unsupported op %r on a zygote socket" % (op,)}
     except Exception as e:
         return {"ok": False, "error": "%s %s: %s: %s" % (op, header.get("function"), type(e).__name__, e)}
+    finally:
+        for fd in fds:  # the zygote keeps no descriptor of any sandbox
+            os.close(fd)
 
 
 def serve_zygote_connection(listener, conn, preloaded):
     while True:
         try:
-            frame = read_frame(conn)
+            frame = read_frame(conn, with_fds=True)
         except FrameError as e:
             _send_quietly(conn, {"ok": False, "error": str(e)})
             return
@@ -422,7 +693,7 @@ def serve_zygote_connection(listener, conn, preloaded):
             return
         if frame is None:
             return
-        reply = answer_zygote_request(frame[0], (listener, conn), preloaded)
+        reply = answer_zygote_request(frame[0], frame[2], (listener, conn), preloaded)
         try:
             write_frame(conn, reply)
         except OSError:
@@ -477,6 +748,10 @@ def parse_args(argv):
     instance.add_argument("--code-dir", required=True)
     instance.add_argument("--function", required=True)
     instance.add_argument("--version", default="")
+    enter = modes.add_parser("enter", help="run a command (a zygote) inside a sandbox root and its cgroups")
+    enter.add_argument("--root", required=True)
+    enter.add_argument("--cgroup-procs", default="")
+    enter.add_argument("command", nargs=argparse.REMAINDER)
     return parser.parse_args(argv)
 
 
@@ -484,6 +759,8 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.mode == "zygote":
         zygote_main(args)
+    elif args.mode == "enter":
+        enter_main(args)
     else:
         instance_main(args)
 

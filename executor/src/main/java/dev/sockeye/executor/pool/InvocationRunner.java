@@ -3,12 +3,14 @@ package dev.sockeye.executor.pool;
 import dev.sockeye.executor.FunctionDeployment;
 import dev.sockeye.executor.InvocationOutcome;
 import dev.sockeye.executor.InvocationOutcome.Failed;
+import dev.sockeye.executor.InvocationOutcome.OutOfMemory;
 import dev.sockeye.executor.InvocationOutcome.Succeeded;
 import dev.sockeye.executor.InvocationOutcome.TimedOut;
 import dev.sockeye.executor.StartKind;
 import dev.sockeye.executor.Timings;
 import dev.sockeye.zygote.Instance;
 import dev.sockeye.zygote.InstanceCrashedException;
+import dev.sockeye.zygote.SandboxHandle;
 import dev.sockeye.zygote.protocol.EventReply;
 import dev.sockeye.zygote.protocol.InvokeReply;
 import dev.sockeye.zygote.protocol.InvokeRequest;
@@ -46,6 +48,7 @@ final class InvocationRunner {
     Instant dispatched = clock.instant();
     long timeoutMs = (long) deployment.limits().timeoutMs() * job.events().size();
     long forkUs = kind == StartKind.WARM ? 0 : micros(instance.forkTime());
+    long sandboxUs = kind == StartKind.WARM ? 0 : instance.sandbox().map(s -> micros(s.setupTime())).orElse(0L);
     AtomicBoolean timedOut = new AtomicBoolean();
     ScheduledFuture<?> killer =
         timer.schedule(
@@ -63,18 +66,21 @@ final class InvocationRunner {
       long importUs = kind == StartKind.WARM ? 0 : reply.importMicros();
       List<InvocationOutcome> outcomes = new ArrayList<>();
       for (EventReply r : reply.results()) {
-        Timings t = timings(job, dispatched, forkUs, importUs, r.handlerMicros());
+        Timings t = timings(job, dispatched, sandboxUs, forkUs, importUs, r.handlerMicros());
         outcomes.add(toOutcome(r, kind, t));
       }
       // The killer may have fired just after the reply arrived: the outcomes stand, the instance does not.
       return new Result(outcomes, !timedOut.get());
     } catch (InstanceCrashedException e) {
       killer.cancel(false);
-      Timings t = timings(job, dispatched, forkUs, 0, micros(Duration.between(dispatched, clock.instant())));
+      Timings t = timings(job, dispatched, sandboxUs, forkUs, 0, micros(Duration.between(dispatched, clock.instant())));
+      // The OOM killer's count is raised before the victim dies, so it is visible once the socket reports EOF.
+      boolean oom = instance.sandbox().map(SandboxHandle::outOfMemory).orElse(false);
       List<InvocationOutcome> outcomes = new ArrayList<>();
       for (int i = 0; i < job.events().size(); i++) {
         outcomes.add(
-            timedOut.get()
+            oom ? new OutOfMemory(deployment.limits().memoryMb(), kind, t)
+                : timedOut.get()
                 ? new TimedOut(timeoutMs, kind, t)
                 : new Failed(
                     "InstanceCrashed",
@@ -87,13 +93,13 @@ final class InvocationRunner {
   }
 
   Timings timingsSince(Job job, long forkUs, long importUs, long handlerUs) {
-    return timings(job, job.submittedAt(), forkUs, importUs, handlerUs);
+    return timings(job, job.submittedAt(), 0, forkUs, importUs, handlerUs);
   }
 
-  private Timings timings(Job job, Instant dispatched, long forkUs, long importUs, long handlerUs) {
+  private Timings timings(Job job, Instant dispatched, long sandboxUs, long forkUs, long importUs, long handlerUs) {
     long queuedUs = micros(Duration.between(job.submittedAt(), dispatched));
     long totalUs = micros(Duration.between(job.submittedAt(), clock.instant()));
-    return new Timings(queuedUs, 0, forkUs, importUs, handlerUs, totalUs);
+    return new Timings(queuedUs, sandboxUs, forkUs, importUs, handlerUs, totalUs);
   }
 
   private static InvocationOutcome toOutcome(EventReply reply, StartKind kind, Timings timings) {

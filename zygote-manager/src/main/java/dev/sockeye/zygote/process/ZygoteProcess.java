@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,10 +25,12 @@ public final class ZygoteProcess implements AutoCloseable {
   private final String name;
   private final PythonProcess python;
   private final Path socket;
-  private final SocketChannel channel;
+  private final FdSocket channel;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AutoCloseable sandbox; // null when unsandboxed; closed after the process has exited
 
-  private ZygoteProcess(String name, PythonProcess python, Path socket, SocketChannel channel) {
+  private ZygoteProcess(String name, PythonProcess python, Path socket, FdSocket channel, AutoCloseable sandbox) {
+    this.sandbox = sandbox;
     this.name = name;
     this.python = python;
     this.socket = socket;
@@ -38,11 +39,11 @@ public final class ZygoteProcess implements AutoCloseable {
 
   /** Starts the zygote described by {@code builder}, which must listen on {@code socket}, and connects to it. */
   public static ZygoteProcess start(ProcessLauncher launcher, String name, ProcessBuilder builder, Path socket,
-      Duration startTimeout) {
+      Duration startTimeout, AutoCloseable sandbox) {
     PythonProcess python = PythonProcess.start(launcher, "zygote-" + name, builder, startTimeout);
     try {
-      return new ZygoteProcess(name, python, socket, UnixSockets.connect(socket, "zygote " + name));
-    } catch (UncheckedIOException e) {
+      return new ZygoteProcess(name, python, socket, FdSocket.connect(socket, "zygote " + name), sandbox);
+    } catch (IOException e) {
       python.close();
       UnixSockets.deleteQuietly(socket);
       throw new ProcessStartException("start zygote " + name + " (pid " + python.pid() + "): " + e.getMessage(), e);
@@ -63,7 +64,17 @@ public final class ZygoteProcess implements AutoCloseable {
 
   /** Asks the zygote to fork; a broken connection becomes {@link ZygoteUnavailableException}. */
   public ForkReply fork(ForkRequest request) {
-    return ZygoteCodec.decodeFork(exchange(ZygoteCodec.encodeFork(request), "fork " + request.function()));
+    String operation = "fork " + request.function();
+    Frame frame = ZygoteCodec.encodeFork(request);
+    if (request.sandbox() == null) {
+      return ZygoteCodec.decodeFork(exchange(frame, operation));
+    }
+    try {
+      channel.sendWithFds(Frames.encode(frame), ZygoteCodec.forkFds(request.sandbox()));
+      return ZygoteCodec.decodeFork(Frames.read(channel));
+    } catch (IOException e) {
+      throw unavailable(operation, e);
+    }
   }
 
   /** The modules the zygote preloaded; also proves it is serving. */
@@ -79,9 +90,13 @@ public final class ZygoteProcess implements AutoCloseable {
       Frames.write(channel, request);
       return Frames.read(channel);
     } catch (IOException e) {
-      throw new ZygoteUnavailableException(operation + " from zygote " + name + " (pid " + pid() + "): "
-          + describe(e) + "; stderr tail: " + python.stderrTail(), e);
+      throw unavailable(operation, e);
     }
+  }
+
+  private ZygoteUnavailableException unavailable(String operation, IOException e) {
+    return new ZygoteUnavailableException(operation + " from zygote " + name + " (pid " + pid() + "): "
+        + describe(e) + "; stderr tail: " + python.stderrTail(), e);
   }
 
   private String describe(IOException e) {
@@ -103,5 +118,6 @@ public final class ZygoteProcess implements AutoCloseable {
     UnixSockets.closeQuietly(channel);
     python.close();
     UnixSockets.deleteQuietly(socket);
+    UnixSockets.closeQuietly(sandbox);
   }
 }

@@ -1,6 +1,9 @@
 package dev.sockeye.zygote.protocol;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sockeye.zygote.SandboxHandle;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Maps zygote-socket requests and replies (ping, fork) to frames. Stateless. */
 public final class ZygoteCodec {
@@ -13,7 +16,34 @@ public final class ZygoteCodec {
     header.put("instance_socket", request.instanceSocket().toString());
     ObjectNode env = header.putObject("env");
     request.env().forEach(env::put);
+    if (request.sandbox() != null) {
+      putSandbox(header.putObject("sandbox"), request.sandbox());
+    }
     return Frame.of(header);
+  }
+
+  /** Indices into the descriptors sent with the request, in the order of {@link #forkFds}. */
+  private static void putSandbox(ObjectNode box, SandboxHandle sandbox) {
+    box.put("root_fd", 0);
+    var cgroups = box.putArray("cgroup_fds");
+    for (int i = 0; i < sandbox.cgroupProcsFds().size(); i++) {
+      cgroups.add(1 + i);
+    }
+    if (sandbox.netnsFd() >= 0) {
+      box.put("netns_fd", 1 + sandbox.cgroupProcsFds().size());
+    }
+    box.put("uid", sandbox.uid());
+  }
+
+  /** The descriptors a sandboxed fork request carries: root, cgroup.procs files, then the network namespace. */
+  public static List<Integer> forkFds(SandboxHandle sandbox) {
+    List<Integer> fds = new ArrayList<>();
+    fds.add(sandbox.rootFd());
+    fds.addAll(sandbox.cgroupProcsFds());
+    if (sandbox.netnsFd() >= 0) {
+      fds.add(sandbox.netnsFd());
+    }
+    return fds;
   }
 
   public static ForkReply decodeFork(Frame reply) {

@@ -1,0 +1,150 @@
+package dev.sockeye.zygote.process;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+
+/**
+ * A connected Unix stream socket driven through libc, so that it can send file descriptors with a message
+ * (SCM_RIGHTS), which the JDK's SocketChannel cannot. Reads and writes belong to one thread at a time (the
+ * zygote manager's fork lock); {@link #close()} may be called from any thread and wakes a blocked read.
+ */
+public final class FdSocket implements ByteChannel {
+  private static final SocketLibc C = SocketLibc.INSTANCE;
+  private static final int SOCKADDR_UN = 110;
+
+  private final int fd;
+  private final String peer;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private FdSocket(int fd, String peer) {
+    this.fd = fd;
+    this.peer = peer;
+  }
+
+  /** Connects to the socket at {@code path}; {@code what} names the peer in error messages. */
+  public static FdSocket connect(Path path, String what) throws IOException {
+    byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
+    if (name.length > UnixSockets.MAX_PATH_BYTES) {
+      throw new IOException("connect to " + what + " at " + path + ": path longer than sun_path");
+    }
+    int fd = C.socket(SocketLibc.AF_UNIX, SocketLibc.SOCK_STREAM | SocketLibc.SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      throw new IOException("socket(AF_UNIX) for " + what + ": " + SocketLibc.lastError());
+    }
+    byte[] address = new byte[SOCKADDR_UN];
+    address[0] = (byte) SocketLibc.AF_UNIX; // sa_family_t, little-endian on the machines we support
+    System.arraycopy(name, 0, address, 2, name.length);
+    if (C.connect(fd, address, 2 + name.length + 1) != 0) {
+      String error = SocketLibc.lastError();
+      C.close(fd);
+      throw new IOException("connect to " + what + " at " + path + ": " + error);
+    }
+    return new FdSocket(fd, what + " at " + path);
+  }
+
+  /** Sends all of {@code data}; the descriptors travel with its first byte. */
+  public void sendWithFds(ByteBuffer data, List<Integer> fds) throws IOException {
+    byte[] bytes = new byte[data.remaining()];
+    data.get(bytes);
+    int sent = fds.isEmpty() ? 0 : sendmsg(bytes, fds);
+    write(ByteBuffer.wrap(bytes, sent, bytes.length - sent));
+  }
+
+  private int sendmsg(byte[] bytes, List<Integer> fds) throws IOException {
+    jnr.ffi.Runtime rt = SocketLibc.RUNTIME;
+    Pointer buffer = Memory.allocateDirect(rt, bytes.length, true);
+    buffer.put(0, bytes, 0, bytes.length);
+    Pointer iov = Memory.allocateDirect(rt, 16, true); // struct iovec { void *base; size_t len; }
+    iov.putAddress(0, buffer.address());
+    iov.putLong(8, bytes.length);
+    int dataLength = 4 * fds.size();
+    int space = 16 + ((dataLength + 7) & ~7); // CMSG_SPACE on LP64
+    Pointer control = Memory.allocateDirect(rt, space, true); // struct cmsghdr { size_t len; int level; int type; }
+    control.putLong(0, 16 + dataLength);
+    control.putInt(8, SocketLibc.SOL_SOCKET);
+    control.putInt(12, SocketLibc.SCM_RIGHTS);
+    for (int i = 0; i < fds.size(); i++) {
+      control.putInt(16 + 4L * i, fds.get(i));
+    }
+    Pointer message = Memory.allocateDirect(rt, 56, true); // struct msghdr on LP64
+    message.putAddress(16, iov.address());
+    message.putLong(24, 1);
+    message.putAddress(32, control.address());
+    message.putLong(40, space);
+    long n;
+    do {
+      n = C.sendmsg(fd, message, SocketLibc.MSG_NOSIGNAL);
+    } while (n < 0 && SocketLibc.interrupted());
+    if (n <= 0) {
+      throw new IOException("sendmsg with " + fds.size() + " descriptors to " + peer + ": " + SocketLibc.lastError());
+    }
+    return (int) n;
+  }
+
+  @Override
+  public int write(ByteBuffer src) throws IOException {
+    int total = 0;
+    byte[] chunk = new byte[Math.min(src.remaining(), 64 * 1024)];
+    while (src.hasRemaining()) {
+      int len = Math.min(chunk.length, src.remaining());
+      src.get(chunk, 0, len);
+      int off = 0;
+      while (off < len) {
+        byte[] part = off == 0 ? chunk : java.util.Arrays.copyOfRange(chunk, off, len);
+        long n = C.send(fd, part, len - off, SocketLibc.MSG_NOSIGNAL);
+        if (n < 0 && SocketLibc.interrupted()) {
+          continue;
+        }
+        if (n < 0) {
+          throw closedOr("send to " + peer + ": " + SocketLibc.lastError());
+        }
+        off += (int) n;
+      }
+      total += len;
+    }
+    return total;
+  }
+
+  @Override
+  public int read(ByteBuffer dst) throws IOException {
+    byte[] chunk = new byte[Math.min(dst.remaining(), 64 * 1024)];
+    long n;
+    do {
+      n = C.recv(fd, chunk, chunk.length, 0);
+    } while (n < 0 && SocketLibc.interrupted());
+    if (n < 0) {
+      throw closedOr("recv from " + peer + ": " + SocketLibc.lastError());
+    }
+    if (n == 0) {
+      return -1;
+    }
+    dst.put(chunk, 0, (int) n);
+    return (int) n;
+  }
+
+  private IOException closedOr(String message) {
+    return closed.get() ? new ClosedChannelException() : new IOException(message);
+  }
+
+  @Override
+  public boolean isOpen() {
+    return !closed.get();
+  }
+
+  /** shutdown() first: it wakes a thread blocked in recv, which close() alone would not. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      C.shutdown(fd, SocketLibc.SHUT_RDWR);
+      C.close(fd);
+    }
+  }
+}
