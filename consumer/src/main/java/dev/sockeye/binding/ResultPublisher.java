@@ -3,6 +3,7 @@ package dev.sockeye.binding;
 import dev.sockeye.control.ControlTopics;
 import dev.sockeye.executor.InvocationOutcome;
 import dev.sockeye.executor.InvocationOutcome.Failed;
+import dev.sockeye.executor.InvocationOutcome.OutOfMemory;
 import dev.sockeye.executor.InvocationOutcome.Rejected;
 import dev.sockeye.executor.InvocationOutcome.Succeeded;
 import dev.sockeye.executor.InvocationOutcome.TimedOut;
@@ -116,6 +117,9 @@ final class ResultPublisher {
       b.setStatus(Status.ERROR).setErrorType(f.errorType()).setErrorMessage(f.errorMessage());
     } else if (outcome instanceof TimedOut t) {
       b.setStatus(Status.TIMEOUT).setErrorType("Timeout").setErrorMessage("handler ran past timeout_ms=" + t.timeoutMs() + "; its instance was killed");
+    } else if (outcome instanceof OutOfMemory m) {
+      b.setStatus(Status.OOM).setErrorType("OutOfMemory").setErrorMessage("instance passed memory_mb=" + m.memoryMb()
+          + " and was killed by the kernel's OOM killer; other instances were not affected");
     } else if (outcome instanceof Rejected rej) {
       b.setStatus(Status.REJECTED).setErrorType("Rejected").setErrorMessage(rej.reason());
     }
@@ -162,6 +166,8 @@ final class ResultPublisher {
       case WARM -> StartKind.WARM;
       case ZYGOTE -> StartKind.ZYGOTE;
       case FRESH -> StartKind.FRESH;
+      case UNSANDBOXED_WARM -> StartKind.UNSANDBOXED_WARM;
+      case UNSANDBOXED_ZYGOTE -> StartKind.UNSANDBOXED_ZYGOTE;
     };
   }
 

@@ -1,5 +1,6 @@
 package dev.sockeye.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,11 +16,14 @@ import picocli.CommandLine.Command;
       UndeployCommand.class,
       ProduceCommand.class,
       ResultsCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      BaseCommand.class,
+      BenchCommand.class
     })
 public final class Main {
-  public static void main(String[] args) {
-    System.exit(run(args));
+  public static void main(String[] args) throws Exception {
+    List<String> reexec = MountNamespace.reexecCommand(args);
+    System.exit(reexec.isEmpty() ? run(args) : MountNamespace.run(reexec));
   }
 
   /** Runs a command and returns its exit code; errors are printed, never thrown. */

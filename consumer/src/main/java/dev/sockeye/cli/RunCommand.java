@@ -1,6 +1,5 @@
 package dev.sockeye.cli;
 
-import dev.sockeye.service.ServiceSettings;
 import dev.sockeye.service.SockeyeService;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,13 +24,16 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Interpreter handlers run on (default: ${DEFAULT-VALUE})")
   Path python;
 
+  @picocli.CommandLine.Mixin
+  SandboxOptions sandbox;
+
   @Override
   public Integer call() throws Exception {
     Files.createDirectories(dataDir);
     KafkaTarget kafka = KafkaTarget.open(bootstrapServers, dataDir, kafkaPort);
     SockeyeService service;
     try {
-      service = SockeyeService.start(new ServiceSettings(kafka.bootstrap(), dataDir, python), Clock.systemUTC());
+      service = SockeyeService.start(sandbox.settings(kafka.bootstrap(), dataDir, python), Clock.systemUTC());
     } catch (RuntimeException e) {
       kafka.close();
       throw e;

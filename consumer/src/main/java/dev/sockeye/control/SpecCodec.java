@@ -1,6 +1,7 @@
 package dev.sockeye.control;
 
 import dev.sockeye.executor.FunctionLimits;
+import dev.sockeye.executor.sandbox.Network;
 import dev.sockeye.function.FunctionDefinition;
 import dev.sockeye.function.FunctionPackage;
 import dev.sockeye.schemas.FunctionCode;
@@ -23,6 +24,10 @@ final class SpecCodec {
         .setTimeoutMs(d.limits().timeoutMs())
         .setMemoryMb(d.limits().memoryMb())
         .setConcurrency(d.limits().concurrency())
+        .setPids(d.limits().pids())
+        .setCpuShares(d.limits().cpuShares())
+        .setScratchMb(d.limits().scratchMb())
+        .setNetwork(d.limits().network().code())
         .setDeployedAt(deployedAt)
         .build();
   }
@@ -39,6 +44,7 @@ final class SpecCodec {
         spec.getName(),
         spec.getTopics(),
         spec.getResultTopic(),
-        new FunctionLimits(spec.getTimeoutMs(), spec.getMemoryMb(), spec.getConcurrency()));
+        new FunctionLimits(spec.getTimeoutMs(), spec.getMemoryMb(), spec.getConcurrency(), spec.getPids(),
+            spec.getCpuShares(), spec.getScratchMb(), Network.fromCode(spec.getNetwork())));
   }
 }

@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param name the function's name: lowercase letters, digits, '-' and '_'
  * @param topics the Kafka topics that trigger it
  * @param resultTopic where results go; null means {@code <topic>.results} per source topic
- * @param limits timeout, memory and concurrency
+ * @param limits timeout, memory, concurrency and the sandbox limits (pids, cpu_shares, scratch_mb, network)
  */
 public record FunctionDefinition(String name, List<String> topics, String resultTopic, FunctionLimits limits) {
   public static final int DEFAULT_TIMEOUT_MS = 30_000;

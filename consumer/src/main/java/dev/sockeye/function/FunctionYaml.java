@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sockeye.executor.FunctionLimits;
+import dev.sockeye.executor.sandbox.Network;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ public final class FunctionYaml {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
   private static final Set<String> TOP_FIELDS =
-      Set.of("name", "triggers", "result_topic", "timeout_ms", "memory_mb", "concurrency");
+      Set.of("name", "triggers", "result_topic", "timeout_ms", "memory_mb", "concurrency",
+          "pids", "cpu_shares", "scratch_mb", "network");
 
   private final Path file;
 
@@ -54,7 +56,22 @@ public final class FunctionYaml {
     int timeoutMs = integer(root, "timeout_ms", FunctionDefinition.DEFAULT_TIMEOUT_MS, 1, 3_600_000);
     int memoryMb = integer(root, "memory_mb", FunctionDefinition.DEFAULT_MEMORY_MB, 16, 65_536);
     int concurrency = integer(root, "concurrency", FunctionDefinition.DEFAULT_CONCURRENCY, 1, 1_024);
-    return new FunctionDefinition(name, topics, resultTopic, new FunctionLimits(timeoutMs, memoryMb, concurrency));
+    return new FunctionDefinition(name, topics, resultTopic, new FunctionLimits(timeoutMs, memoryMb, concurrency,
+        integer(root, "pids", FunctionLimits.DEFAULT_PIDS, 4, 32_768),
+        integer(root, "cpu_shares", FunctionLimits.DEFAULT_CPU_SHARES, 2, 262_144),
+        integer(root, "scratch_mb", FunctionLimits.DEFAULT_SCRATCH_MB, 1, 65_536), network(root)));
+  }
+
+  private Network network(JsonNode root) {
+    String value = text(root, "network", false);
+    if (value == null) {
+      return Network.NONE;
+    }
+    try {
+      return Network.fromCode(value);
+    } catch (IllegalArgumentException e) {
+      throw invalid("network", "must be 'none' or 'host' (got '" + value + "')");
+    }
   }
 
   private JsonNode read() {

@@ -7,6 +7,7 @@ import dev.sockeye.control.Registry;
 import dev.sockeye.executor.Executor;
 import dev.sockeye.executor.ExecutorSettings;
 import dev.sockeye.executor.FunctionDeployment;
+import dev.sockeye.executor.sandbox.SandboxSettings;
 import dev.sockeye.kafka.KafkaClients;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -59,11 +60,28 @@ public final class SockeyeService implements AutoCloseable {
       admin.close(Duration.ZERO);
       throw e;
     }
+    this.executor = startExecutor(settings, work, clock); // fails fast naming what the host lacks for sandboxes
     this.vertx = Vertx.vertx();
-    this.executor = new Executor(new ExecutorSettings(settings.python(), work, List.of(), Duration.ofSeconds(30)), clock);
     this.producer = new KafkaProducer<>(KafkaClients.producerConfig(settings.bootstrapServers(), "sockeye-results"));
     KafkaAccess kafka = new KafkaAccess(settings.bootstrapServers(), producer, sender);
     this.registry = new Registry(settings.bootstrapServers(), settings.dataDir().resolve("functions"), new Listener(kafka));
+  }
+
+  private Executor startExecutor(ServiceSettings settings, Path work, Clock clock) {
+    SandboxSettings sandbox = null;
+    if (!settings.unsafeNoSandbox()) {
+      List<Path> hidden = new ArrayList<>(settings.hidden());
+      hidden.add(settings.dataDir().toAbsolutePath());
+      SandboxSettings d = SandboxSettings.defaults(work.resolve("sb"), hidden);
+      sandbox = new SandboxSettings(d.area(), settings.base(), settings.dataDir().toAbsolutePath().resolve("packages"),
+          hidden, d.cgroupRoot(), d.firstUid(), d.spare());
+    }
+    try {
+      return new Executor(new ExecutorSettings(settings.python(), work, List.of(), Duration.ofSeconds(30), sandbox), clock);
+    } catch (RuntimeException e) {
+      admin.close(Duration.ZERO);
+      throw e;
+    }
   }
 
   /** Starts the service and waits until every deployment known to the cluster is running. */

@@ -19,6 +19,12 @@ import org.testcontainers.kafka.KafkaContainer;
 public final class SharedKafka implements BeforeAllCallback {
   private static final Logger log = LoggerFactory.getLogger(SharedKafka.class);
   private static volatile String bootstrap;
+  private static volatile Path logDir; // null for a Testcontainers broker
+
+  /** The embedded broker's log directory (handlers must not see it); null when the broker runs elsewhere. */
+  public static Path logDir() {
+    return logDir;
+  }
 
   public static String bootstrap() {
     if (bootstrap == null) {
@@ -56,6 +62,7 @@ public final class SharedKafka implements BeforeAllCallback {
       try {
         Path dir = Files.createTempDirectory("sockeye-test-kafka-");
         EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0);
+        logDir = dir.resolve("kafka");
         return new Broker(kafka, kafka.bootstrapServers());
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);

@@ -113,16 +113,17 @@ class WholePathTest {
   void handlerPastItsTimeoutGivesTimeoutItsInstanceIsKilledAndTheNextEventIsServed() throws Exception {
     Cluster.createTopic("slow-in", 1);
     deploy(TestFunctions.write(functions, "slow", "slow-in", "timeout_ms: 700\nconcurrency: 1\n",
-        "import os, time\ndef f(event):\n    if event['value'].get('sleep'):\n        time.sleep(60)\n    return {'pid': os.getpid()}\n"));
+        "import time, uuid\nID = uuid.uuid4().hex\ndef f(event):\n    if event['value'].get('sleep'):\n        time.sleep(60)\n    return {'id': ID}\n"));
     Cluster.send("slow-in", 0, Cluster.json(List.of("{}", "{\"sleep\": true}", "{}")));
 
     List<InvocationResult> results = sorted(Cluster.results("slow-in.results", 3));
 
     assertEquals(List.of(Status.OK, Status.TIMEOUT, Status.OK), results.stream().map(InvocationResult::getStatus).toList());
-    long first = out(results.get(0)).get("pid").asLong();
-    long after = out(results.get(2)).get("pid").asLong();
+    // Sandboxed instances are PID 1 of their own namespace, so they identify themselves by a token; that the
+    // killed instance's processes are gone is checked by NoLeaks and by the sandbox teardown tests.
+    String first = out(results.get(0)).get("id").asText();
+    String after = out(results.get(2)).get("id").asText();
     assertNotEquals(first, after, "the timed-out instance must be replaced");
-    assertFalse(ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false), "timed-out instance " + first + " still alive");
     assertEquals(StartKind.ZYGOTE, results.get(2).getStartKind());
   }
 

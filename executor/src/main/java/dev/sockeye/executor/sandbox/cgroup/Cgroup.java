@@ -45,6 +45,11 @@ public final class Cgroup {
     }
   }
 
+  /** A view of an existing cgroup without descriptors, for tests against fake trees. */
+  static Cgroup existing(CgroupLayout layout, String relative) {
+    return new Cgroup(layout, layout.directories(relative));
+  }
+
   public List<Integer> procsFds() {
     return List.copyOf(procsFds);
   }

@@ -1,0 +1,72 @@
+package dev.sockeye.cli;
+
+import dev.sockeye.executor.sandbox.SandboxSettings;
+import dev.sockeye.executor.sandbox.Sandboxes;
+import dev.sockeye.zygote.ZygoteManager;
+import dev.sockeye.zygote.ZygoteSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sockeye bench sandbox}: create-to-ready and destroy latency of SOCK sandboxes (sandbox built, instance
+ * forked from the zygote into it and listening) at several concurrencies, optionally next to runc and Docker
+ * running /bin/true on the same base.
+ */
+@Command(name = "sandbox", description = "Benchmark sandbox create-to-ready and destroy, optionally against runc and docker.")
+final class BenchSandboxCommand implements Callable<Integer> {
+  @Option(names = "--concurrency", split = ",", defaultValue = "1,10,20")
+  List<Integer> concurrency;
+
+  @Option(names = "--count", defaultValue = "500", description = "Sandboxes per concurrency level (default: ${DEFAULT-VALUE})")
+  int count;
+
+  @Option(names = "--compare", split = ",", description = "runc and/or docker")
+  List<String> compare = new ArrayList<>();
+
+  @Option(names = "--peer-count", defaultValue = "40", description = "Runs per concurrency level for runc/docker (default: ${DEFAULT-VALUE})")
+  int peerCount;
+
+  @Option(names = "--base", defaultValue = "/", description = "Sandbox base; runc needs a directory (sockeye base create)")
+  Path base;
+
+  @Option(names = "--docker-image", defaultValue = "sockeye-bench-base", description = "Image for docker (docker import of the base)")
+  String dockerImage;
+
+  @Option(names = "--python", defaultValue = "/usr/bin/python3")
+  Path python;
+
+  @Override
+  public Integer call() throws Exception {
+    Path work = Files.createTempDirectory(Path.of("/tmp"), "sockeye-bench-");
+    List<BenchTable.Row> rows = new ArrayList<>();
+    SandboxSettings d = SandboxSettings.defaults(work.resolve("sb"), List.of(work));
+    SandboxSettings settings = new SandboxSettings(d.area(), base, d.packages(), d.hidden(), d.cgroupRoot(),
+        d.firstUid(), Math.max(d.spare(), 2 * concurrency.stream().mapToInt(Integer::intValue).max().orElse(1)));
+    try (Sandboxes sandboxes = Sandboxes.start(settings, python, Clock.systemUTC());
+        ZygoteManager zygotes = new ZygoteManager(new ZygoteSettings(python, work, List.of(), Duration.ofSeconds(30)),
+            Clock.systemUTC(), sandboxes)) {
+      SandboxBench bench = new SandboxBench(sandboxes, zygotes, work);
+      bench.run(1, Math.min(50, count)); // warm-up: JIT, zygote start, pools filled
+      for (int c : concurrency) {
+        rows.add(bench.run(c, count));
+      }
+    } finally {
+      SandboxBench.deleteQuietly(work);
+    }
+    List<BenchTable.Row> peers = new ArrayList<>();
+    for (String peer : compare) {
+      for (int c : concurrency) {
+        peers.add(PeerBench.run(peer.trim(), base, dockerImage, c, peerCount));
+      }
+    }
+    System.out.print(BenchTable.render(rows, peers));
+    return 0;
+  }
+}

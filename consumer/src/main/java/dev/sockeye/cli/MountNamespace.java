@@ -1,0 +1,74 @@
+package dev.sockeye.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs the service in a private mount namespace, so the host's mount table (and systemd watching it) never sees
+ * the thousands of sandbox mounts. A process can only enter a new mount namespace while it has one thread, which
+ * a JVM never has, so the CLI re-executes itself under {@code unshare --mount --propagation private} once, at
+ * start, and waits for the child. Stateless.
+ */
+final class MountNamespace {
+  static final String MARKER = "SOCKEYE_PRIVATE_MOUNT_NS";
+  private static final Set<String> SANDBOXING = Set.of("run", "demo", "bench");
+  private static final Path UNSHARE = Path.of("/usr/bin/unshare");
+
+  private MountNamespace() {}
+
+  /** Empty when no re-exec is needed (already private, unsandboxed, not root, or a command without sandboxes). */
+  static List<String> reexecCommand(String[] args) {
+    List<String> list = List.of(args);
+    boolean sandboxing = !list.isEmpty() && SANDBOXING.contains(list.get(0)) && !list.contains("--unsafe-no-sandbox")
+        && !list.contains("--help") && !list.contains("-h");
+    if (!sandboxing || System.getenv(MARKER) != null || !Files.isExecutable(UNSHARE) || !isRoot()
+        || !sharesInitsMountNamespace()) {
+      return List.of();
+    }
+    ProcessHandle.Info self = ProcessHandle.current().info();
+    if (self.command().isEmpty() || self.arguments().isEmpty()) {
+      return List.of();
+    }
+    List<String> command = new ArrayList<>(List.of(UNSHARE.toString(), "--mount", "--propagation", "private", "--"));
+    command.add(self.command().get());
+    command.addAll(List.of(self.arguments().get()));
+    return command;
+  }
+
+  /** Runs {@code command} with the marker set, forwarding stdio; returns its exit code. Stops it on our exit. */
+  static int run(List<String> command) throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+    builder.environment().put(MARKER, "1");
+    Process child = builder.start();
+    Thread stop = new Thread(child::destroy, "sockeye-forward-stop");
+    Runtime.getRuntime().addShutdownHook(stop);
+    int code = child.waitFor();
+    try {
+      Runtime.getRuntime().removeShutdownHook(stop);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running already; nothing to remove
+    }
+    return code;
+  }
+
+  private static boolean sharesInitsMountNamespace() {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).equals(Files.readSymbolicLink(Path.of("/proc/1/ns/mnt")));
+    } catch (IOException | SecurityException e) {
+      return false; // cannot tell (e.g. /proc/1 hidden): run as we are
+    }
+  }
+
+  private static boolean isRoot() {
+    try {
+      return "0".equals(Files.readAllLines(Path.of("/proc/self/status")).stream()
+          .filter(l -> l.startsWith("Uid:")).findFirst().map(l -> l.split("\\s+")[2]).orElse(""));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

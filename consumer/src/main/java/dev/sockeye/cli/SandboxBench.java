@@ -1,0 +1,87 @@
+package dev.sockeye.cli;
+
+import dev.sockeye.executor.sandbox.Network;
+import dev.sockeye.executor.sandbox.SandboxSpec;
+import dev.sockeye.executor.sandbox.Sandboxes;
+import dev.sockeye.executor.sandbox.cgroup.CgroupLimits;
+import dev.sockeye.zygote.Instance;
+import dev.sockeye.zygote.InstanceSpec;
+import dev.sockeye.zygote.ZygoteManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Measures the real path: build a sandbox, fork an instance from the zygote into it, wait until it listens
+ * (create-to-ready), then close it (destroy: kill, unmount, recycle the cgroup). Histograms are guarded by
+ * their own monitors; worker threads are the bench's own and end with each run.
+ */
+final class SandboxBench {
+  private final Sandboxes sandboxes;
+  private final ZygoteManager zygotes;
+  private final Path code;
+
+  SandboxBench(Sandboxes sandboxes, ZygoteManager zygotes, Path work) throws IOException {
+    this.sandboxes = sandboxes;
+    this.zygotes = zygotes;
+    this.code = Files.createDirectories(work.resolve("code"));
+    Files.writeString(code.resolve("f.py"), "def f(event):\n    return None\n");
+  }
+
+  BenchTable.Row run(int concurrency, int count) throws Exception {
+    Histogram create = new Histogram(3_600_000_000L, 3);
+    Histogram destroy = new Histogram(3_600_000_000L, 3);
+    AtomicInteger left = new AtomicInteger(count);
+    ExecutorService threads = Executors.newFixedThreadPool(concurrency, r -> new Thread(r, "sockeye-bench"));
+    long start = System.nanoTime();
+    try {
+      var futures = new java.util.ArrayList<Future<?>>();
+      for (int t = 0; t < concurrency; t++) {
+        futures.add(threads.submit(() -> {
+          while (left.decrementAndGet() >= 0) {
+            cycle(create, destroy);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new BenchTable.Row("sockeye", concurrency, count, create, destroy, count / seconds, null);
+  }
+
+  private void cycle(Histogram create, Histogram destroy) {
+    long t0 = System.nanoTime();
+    var box = sandboxes.create(new SandboxSpec(code, new CgroupLimits(64, 64, 1024), 16, Network.NONE));
+    Instance instance = zygotes.fork(new InstanceSpec("bench", "v1", code, Map.of(), box));
+    long t1 = System.nanoTime();
+    instance.close();
+    long t2 = System.nanoTime();
+    synchronized (create) {
+      create.recordValue((t1 - t0) / 1000);
+    }
+    synchronized (destroy) {
+      destroy.recordValue((t2 - t1) / 1000);
+    }
+  }
+
+  static void deleteQuietly(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | RuntimeException ignored) {
+      // a temporary directory left behind is harmless
+    }
+  }
+}
