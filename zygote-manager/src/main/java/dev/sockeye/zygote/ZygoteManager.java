@@ -10,13 +10,16 @@ import dev.sockeye.zygote.process.ZygoteProcess;
 import dev.sockeye.zygote.process.ZygoteUnavailableException;
 import dev.sockeye.zygote.protocol.ForkReply;
 import dev.sockeye.zygote.protocol.ForkRequest;
+import dev.sockeye.zygote.protocol.ForkZygoteRequest;
 import java.io.UncheckedIOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,17 +28,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the root zygote and every instance it hands out. The JVM never forks instances itself: it starts
- * zygotes (Python processes that pre-import modules) and asks them to fork.
+ * Owns every zygote and every instance it hands out. The JVM never forks instances itself: it starts root
+ * zygotes (Python processes that pre-import modules), asks zygotes to fork child zygotes that import more,
+ * and asks zygotes to fork instances.
  *
- * <p>Threads: any thread may call {@link #fork}, {@link #spawnFresh} and {@link #close}. The root zygote
- * field is guarded by {@code forkLock}, which also serialises forks on that zygote; the registries
- * synchronise themselves; counters and the closed flag are atomic.
+ * <p>Threads: any thread may call any method. {@code roots} is guarded by {@code rootsLock}; each zygote
+ * serialises the requests on its own connection; the registries synchronise themselves; counters and the
+ * closed flag are atomic.
  */
 public final class ZygoteManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ZygoteManager.class);
   private static final Duration EXIT_WAIT = Duration.ofSeconds(2);
-  private static final String ROOT = "root";
+  /** The tenant of functions that name none. */
+  public static final String DEFAULT_TENANT = "";
 
   private final ZygoteSettings settings;
   private final Clock clock;
@@ -47,8 +52,8 @@ public final class ZygoteManager implements AutoCloseable {
   private final AtomicLong instanceCounter = new AtomicLong();
   private final AtomicLong zygoteCounter = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final ReentrantLock forkLock = new ReentrantLock();
-  private ZygoteProcess root;
+  private final ReentrantLock rootsLock = new ReentrantLock();
+  private final Map<String, Zygote> roots = new HashMap<>(); // guarded by rootsLock
 
   /** Extracts sockeye_runtime.py into the work directory; starts nothing yet. */
   public ZygoteManager(ZygoteSettings settings, Clock clock) {
@@ -60,72 +65,125 @@ public final class ZygoteManager implements AutoCloseable {
   }
 
   /**
-   * Blocking; safe from many threads (forks on one zygote are serialised). Starts the root zygote lazily; if
-   * it has died, restarts it and retries once.
+   * Blocking; forks from the default tenant's root zygote, starting it lazily; if it has died, restarts it
+   * and retries once.
    */
   public Instance fork(InstanceSpec spec) {
     Objects.requireNonNull(spec, "spec");
-    forkLock.lock();
     try {
-      requireOpen("fork " + spec.function());
-      return forkWithRetry(spec);
-    } finally {
-      forkLock.unlock();
-    }
-  }
-
-  private Instance forkWithRetry(InstanceSpec spec) {
-    try {
-      return forkOn(liveRoot(spec), spec);
-    } catch (ZygoteUnavailableException first) {
-      LOG.warn("{}; restarting zygote {} and retrying once", first.getMessage(), ROOT);
-      discardRoot();
+      return fork(root(DEFAULT_TENANT), spec);
+    } catch (ZygoteDiedException first) {
+      LOG.warn("{}; restarting the root zygote and retrying once", first.getMessage());
       try {
-        return forkOn(liveRoot(spec), spec);
-      } catch (ZygoteUnavailableException second) {
-        discardRoot();
+        return fork(root(DEFAULT_TENANT), spec);
+      } catch (ZygoteDiedException second) {
         throw new ForkFailedException(second.getMessage() + " (after restarting the zygote once)", second);
       }
     }
   }
 
-  private ZygoteProcess liveRoot(InstanceSpec spec) {
-    requireOpen("fork " + spec.function());
-    if (root != null && !root.isAlive()) {
-      LOG.warn("zygote {} (pid {}) has died; starting a new one", ROOT, root.pid());
-      discardRoot();
+  /** Blocking: the root zygote of {@code tenant}, started now if it is not running. Tenants never share one. */
+  public Zygote root(String tenant) {
+    rootsLock.lock();
+    try {
+      requireOpen("start root zygote of tenant '" + tenant + "'");
+      Zygote root = roots.get(tenant);
+      if (root != null && !root.isAlive()) {
+        LOG.warn("{} has died; starting a new one", root);
+        stop(root);
+        root = null;
+      }
+      if (root == null) {
+        root = startRoot(tenant);
+        roots.put(tenant, root);
+      }
+      return root;
+    } finally {
+      rootsLock.unlock();
     }
-    if (root == null) {
-      root = startZygote(ROOT, spec);
-    }
-    return root;
   }
 
-  private ZygoteProcess startZygote(String name, InstanceSpec spec) {
+  private Zygote startRoot(String tenant) {
+    String name = tenant.isEmpty() ? "root" : "root-" + tenant;
     Path socket = sockets.socket("z" + zygoteCounter.getAndIncrement());
     ProcessBuilder builder = new ProcessBuilder(runtime.zygote(socket, settings.preloadModules()))
         .directory(settings.workDir().toFile());
-    ZygoteProcess zygote;
+    ZygoteProcess process;
     try {
-      zygote = ZygoteProcess.start(launcher, name, builder, socket, settings.startTimeout());
+      process = ZygoteProcess.start(launcher, name, builder, socket, settings.startTimeout());
     } catch (ProcessStartException e) {
-      throw new ForkFailedException("fork " + spec.function() + ": zygote " + name + " did not start: "
-          + e.getMessage(), e);
+      throw new ForkFailedException("zygote " + name + " did not start: " + e.getMessage(), e);
     }
-    if (!zygotes.add(zygote)) {
-      zygote.close();
-      throw new ForkFailedException("fork " + spec.function() + ": the zygote manager was closed");
-    }
+    Zygote zygote = register(name, tenant, null, process);
     LOG.info("zygote {} started (pid {}, preloaded {})", name, zygote.pid(), settings.preloadModules());
     return zygote;
   }
 
-  private void discardRoot() {
-    if (root != null) {
-      zygotes.remove(root);
-      root.close();
-      root = null;
+  /**
+   * Blocking: forks a child of {@code parent} that appends {@code sysPath} to its {@code sys.path} and
+   * imports {@code modules}; returns once the imports are done. Modules that fail to import are left out
+   * and listed in {@link Zygote#failedModules()}. Throws {@link ZygoteDiedException} if the parent is gone.
+   */
+  public Zygote startChild(Zygote parent, List<String> sysPath, List<String> modules) {
+    long n = zygoteCounter.getAndIncrement();
+    String name = parent.name() + "." + n;
+    requireOpen("start zygote " + name);
+    Path socket = sockets.socket("z" + n);
+    String where = "start zygote " + name + " from " + parent;
+    ForkReply reply;
+    try {
+      reply = parent.request(p -> p.forkZygote(new ForkZygoteRequest(name, socket, sysPath, modules)));
+    } catch (ZygoteUnavailableException e) {
+      UnixSockets.deleteQuietly(socket);
+      throw new ZygoteDiedException(where + ": " + e.getMessage(), e);
     }
+    if (reply instanceof ForkReply.Refused refused) {
+      UnixSockets.deleteQuietly(socket);
+      throw new ForkFailedException(where + ": " + refused.error());
+    }
+    ZygoteProcess process;
+    try {
+      process = ZygoteProcess.adopt(name, ((ForkReply.Forked) reply).pid(), socket);
+    } catch (ProcessStartException e) {
+      throw new ForkFailedException(where + ": " + e.getMessage(), e);
+    }
+    Zygote zygote = register(name, parent.tenant(), parent, process);
+    LOG.info("zygote {} started from {} (pid {}, imported {}, failed {})", name, parent.name(), zygote.pid(),
+        zygote.importMicros().keySet(), zygote.failedModules().keySet());
+    return zygote;
+  }
+
+  private Zygote register(String name, String tenant, Zygote parent, ZygoteProcess process) {
+    if (!zygotes.add(process)) {
+      process.close();
+      throw new ForkFailedException("start zygote " + name + ": the zygote manager was closed");
+    }
+    try {
+      return new Zygote(name, tenant, parent, process, process.status());
+    } catch (ZygoteUnavailableException e) {
+      stopProcess(process);
+      throw new ForkFailedException("start zygote " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops a zygote (its instances and child zygotes die with it). Idempotent. */
+  public void stop(Zygote zygote) {
+    stopProcess(zygote.process());
+  }
+
+  private void stopProcess(ZygoteProcess process) {
+    zygotes.remove(process);
+    process.close();
+  }
+
+  /**
+   * Blocking: forks an instance from {@code zygote}. Throws {@link ZygoteDiedException} if the zygote is
+   * gone (the caller may rebuild it and retry), {@link ForkFailedException} for other failures.
+   */
+  public Instance fork(Zygote zygote, InstanceSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    requireOpen("fork " + spec.function());
+    return zygote.request(process -> forkOn(process, spec));
   }
 
   private Instance forkOn(ZygoteProcess zygote, InstanceSpec spec) {
@@ -135,12 +193,15 @@ public final class ZygoteManager implements AutoCloseable {
     try {
       Instant start = clock.instant();
       ForkReply reply = zygote.fork(new ForkRequest(spec.function(), spec.version(), spec.codeDir(), socket,
-          spec.env()));
+          spec.env(), spec.sysPath()));
       if (reply instanceof ForkReply.Refused refused) {
         throw new ForkFailedException(where + ": " + refused.error());
       }
       Duration forkTime = Duration.between(start, clock.instant());
       return connectForked(spec.function() + "-" + n, ((ForkReply.Forked) reply).pid(), forkTime, socket, where);
+    } catch (ZygoteUnavailableException e) {
+      UnixSockets.deleteQuietly(socket);
+      throw new ZygoteDiedException(e.getMessage(), e);
     } catch (RuntimeException e) {
       UnixSockets.deleteQuietly(socket);
       throw e;
