@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       DeployCommand.class,
       UndeployCommand.class,
       ProduceCommand.class,
+      StatusCommand.class,
+      BenchCommand.class,
       ResultsCommand.class,
       DemoCommand.class
     })

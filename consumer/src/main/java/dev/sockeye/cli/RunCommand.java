@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import dev.sockeye.executor.zygotes.TreeSettings;
+import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sockeye run}: the long-running service. */
@@ -25,13 +28,28 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Interpreter handlers run on (default: ${DEFAULT-VALUE})")
   Path python;
 
+  @Mixin PipOptions pip;
+
+  @Option(names = "--zygote-tree", description = "An initial zygote tree (YAML or JSON), built at start")
+  Path zygoteTree;
+
+  @Option(names = "--zygote-memory-mb", defaultValue = "2048", description = "Memory budget of the zygote tree (default: ${DEFAULT-VALUE})")
+  long zygoteMemoryMb;
+
+  @Option(names = "--zygote-growth-threshold", defaultValue = "3", description = "Forks of one package set from a parent lacking part of it before a zygote is built for it (default: ${DEFAULT-VALUE})")
+  int growthThreshold;
+
+  @Option(names = "--idle-timeout-ms", defaultValue = "300000", description = "Idle time after which an instance is closed (default: ${DEFAULT-VALUE})")
+  long idleTimeoutMs;
+
   @Override
   public Integer call() throws Exception {
     Files.createDirectories(dataDir);
     KafkaTarget kafka = KafkaTarget.open(bootstrapServers, dataDir, kafkaPort);
     SockeyeService service;
     try {
-      service = SockeyeService.start(new ServiceSettings(kafka.bootstrap(), dataDir, python), Clock.systemUTC());
+      service = SockeyeService.start(new ServiceSettings(kafka.bootstrap(), dataDir, python, pip.settings(python),
+          new TreeSettings(growthThreshold, zygoteMemoryMb << 20), Duration.ofMillis(idleTimeoutMs), zygoteTree), Clock.systemUTC());
     } catch (RuntimeException e) {
       kafka.close();
       throw e;

@@ -24,6 +24,7 @@ final class SpecCodec {
         .setMemoryMb(d.limits().memoryMb())
         .setConcurrency(d.limits().concurrency())
         .setDeployedAt(deployedAt)
+        .setTenant(d.tenant().isEmpty() ? null : d.tenant())
         .build();
   }
 
@@ -39,6 +40,7 @@ final class SpecCodec {
         spec.getName(),
         spec.getTopics(),
         spec.getResultTopic(),
-        new FunctionLimits(spec.getTimeoutMs(), spec.getMemoryMb(), spec.getConcurrency()));
+        new FunctionLimits(spec.getTimeoutMs(), spec.getMemoryMb(), spec.getConcurrency()),
+        spec.getTenant() == null ? "" : spec.getTenant());
   }
 }

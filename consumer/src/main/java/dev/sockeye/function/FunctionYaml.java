@@ -23,7 +23,7 @@ public final class FunctionYaml {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
   private static final Set<String> TOP_FIELDS =
-      Set.of("name", "triggers", "result_topic", "timeout_ms", "memory_mb", "concurrency");
+      Set.of("name", "triggers", "result_topic", "timeout_ms", "memory_mb", "concurrency", "tenant");
 
   private final Path file;
 
@@ -54,7 +54,11 @@ public final class FunctionYaml {
     int timeoutMs = integer(root, "timeout_ms", FunctionDefinition.DEFAULT_TIMEOUT_MS, 1, 3_600_000);
     int memoryMb = integer(root, "memory_mb", FunctionDefinition.DEFAULT_MEMORY_MB, 16, 65_536);
     int concurrency = integer(root, "concurrency", FunctionDefinition.DEFAULT_CONCURRENCY, 1, 1_024);
-    return new FunctionDefinition(name, topics, resultTopic, new FunctionLimits(timeoutMs, memoryMb, concurrency));
+    String tenant = text(root, "tenant", false);
+    if (tenant != null && !NAME.matcher(tenant).matches()) {
+      throw invalid("tenant", "must match " + NAME + " (got '" + tenant + "')");
+    }
+    return new FunctionDefinition(name, topics, resultTopic, new FunctionLimits(timeoutMs, memoryMb, concurrency), tenant == null ? "" : tenant);
   }
 
   private JsonNode read() {

@@ -7,6 +7,7 @@ import dev.sockeye.control.Registry;
 import dev.sockeye.executor.Executor;
 import dev.sockeye.executor.ExecutorSettings;
 import dev.sockeye.executor.FunctionDeployment;
+import dev.sockeye.executor.packages.PackageInstallException;
 import dev.sockeye.kafka.KafkaClients;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,11 @@ public final class SockeyeService implements AutoCloseable {
   private final Registry registry;
   private final Clock clock;
   private final Map<String, Future<String>> bindings = new HashMap<>(); // owned by the registry thread
+  private final Map<String, String> deployErrors = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Set<String> functions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final String serviceId = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+  private final java.util.concurrent.ScheduledExecutorService status =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "sockeye-status"));
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SockeyeService(ServiceSettings settings, Clock clock) throws Exception {
@@ -60,9 +67,11 @@ public final class SockeyeService implements AutoCloseable {
       throw e;
     }
     this.vertx = Vertx.vertx();
-    this.executor = new Executor(new ExecutorSettings(settings.python(), work, List.of(), Duration.ofSeconds(30)), clock);
+    this.executor = new Executor(new ExecutorSettings(settings.python(), work, List.of(), Duration.ofSeconds(30),
+        settings.dataDir().resolve("packages"), settings.pip(), settings.tree(), settings.idleTimeout()), clock);
     this.producer = new KafkaProducer<>(KafkaClients.producerConfig(settings.bootstrapServers(), "sockeye-results"));
     KafkaAccess kafka = new KafkaAccess(settings.bootstrapServers(), producer, sender);
+    status.scheduleWithFixedDelay(this::publishStatus, 0, 5, TimeUnit.SECONDS);
     this.registry = new Registry(settings.bootstrapServers(), settings.dataDir().resolve("functions"), new Listener(kafka));
   }
 
@@ -71,6 +80,11 @@ public final class SockeyeService implements AutoCloseable {
     SockeyeService s = null;
     try {
       s = new SockeyeService(settings, clock);
+      if (settings.zygoteTreeFile() != null) {
+        for (ZygoteTreeFile.Seed seed : ZygoteTreeFile.read(settings.zygoteTreeFile())) {
+          s.executor.seedZygote(seed.tenant(), seed.requirements()); // installs now, builds in the background
+        }
+      }
       s.registry.start();
       if (!s.registry.awaitCaughtUp(Duration.ofSeconds(60))) {
         throw new IllegalStateException("could not read " + ControlTopics.FUNCTIONS + " from " + settings.bootstrapServers() + " within 60 s");
@@ -88,6 +102,11 @@ public final class SockeyeService implements AutoCloseable {
     return executor;
   }
 
+  /** Functions whose latest version could not be deployed, with why (pip's error, for instance). */
+  public Map<String, String> deployErrors() {
+    return Map.copyOf(deployErrors);
+  }
+
   private final class Listener implements Registry.Listener {
     private final KafkaAccess kafka;
 
@@ -98,7 +117,17 @@ public final class SockeyeService implements AutoCloseable {
     @Override
     public void deployed(Registry.Deployment d) {
       String name = d.definition().name();
-      executor.deploy(new FunctionDeployment(name, d.version(), d.codeDir(), d.definition().limits()));
+      try {
+        executor.deploy(new FunctionDeployment(name, d.version(), d.codeDir(), d.definition().limits(),
+            Requirements.read(d.codeDir()), d.definition().tenant()));
+        deployErrors.remove(name);
+        functions.add(name);
+      } catch (PackageInstallException e) {
+        // The previous version, if any, keeps running: a bad requirements.txt must not take a function down.
+        log.error("deploy {} version {} failed: {}", name, d.version().substring(0, 12), e.getMessage());
+        deployErrors.put(name, e.getMessage());
+        return;
+      }
       List<String> resultTopics = d.definition().topics().stream().map(d.definition()::resultTopicFor).distinct().toList();
       List<String> topics = new ArrayList<>(d.definition().topics());
       topics.addAll(resultTopics);
@@ -109,8 +138,20 @@ public final class SockeyeService implements AutoCloseable {
 
     @Override
     public void undeployed(String function) {
+      functions.remove(function);
       stopBinding(function).onComplete(v -> executor.undeploy(function));
       bindings.remove(function);
+    }
+  }
+
+  /** Runs on "sockeye-status": what `sockeye status` shows, keyed by this service's id. */
+  private void publishStatus() {
+    try {
+      byte[] doc = StatusReport.build(serviceId, clock, executor, functions, deployErrors).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      sender.execute(() -> producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(ControlTopics.STATUS,
+          serviceId.getBytes(java.nio.charset.StandardCharsets.UTF_8), doc)));
+    } catch (RuntimeException e) {
+      log.warn("status report failed: {}", e.toString()); // keep the schedule alive
     }
   }
 
@@ -138,6 +179,7 @@ public final class SockeyeService implements AutoCloseable {
     } catch (Exception e) {
       log.warn("bindings did not all stop cleanly: {}", e.toString());
     }
+    status.shutdownNow();
     sender.shutdown();
     producer.close(Duration.ofSeconds(10));
     admin.close(Duration.ofSeconds(5));

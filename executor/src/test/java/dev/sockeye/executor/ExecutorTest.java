@@ -126,6 +126,28 @@ class ExecutorTest {
   }
 
   @Test
+  void idleFunctionScalesToZeroAndTheNextEventStartsAnInstanceAgain() throws Exception {
+    executor.close();
+    executor = new Executor(ExecutorSettings.defaults(work).withIdleTimeout(Duration.ofMillis(200)), Clock.systemUTC());
+    deploy("idle", "def f(e):\n    return 1\n", 5000, 2);
+    assertEquals(StartKind.ZYGOTE, invoke("idle", "0").startKind());
+    assertEquals(1, executor.poolState("idle").orElseThrow().alive());
+    await().atMost(Duration.ofSeconds(5)).until(() -> executor.poolState("idle").orElseThrow().alive() == 0);
+    assertEquals(StartKind.ZYGOTE, invoke("idle", "0").startKind(), "scaled to zero: the next event forks again");
+  }
+
+  @Test
+  void functionWithRequirementsImportsThemFromTheStore(@TempDir Path wheelDir) throws Exception {
+    var wheels = new dev.sockeye.executor.packages.Wheels(wheelDir).add("tinylib", "1.5", 0);
+    executor.close();
+    executor = new Executor(ExecutorSettings.defaults(work).withPip(wheels.pip()), Clock.systemUTC());
+    Path dir = Files.createDirectories(code.resolve("req"));
+    Files.writeString(dir.resolve("f.py"), "import tinylib\ndef f(e):\n    return tinylib.VERSION\n");
+    executor.deploy(new FunctionDeployment("req", "v1", dir, new FunctionLimits(5000, 64, 1), List.of("tinylib"), ""));
+    assertEquals("\"1.5\"", output(invoke("req", "0")));
+  }
+
+  @Test
   void unknownFunctionIsRejected() throws Exception {
     assertInstanceOf(Rejected.class, invoke("nobody", "0"));
   }

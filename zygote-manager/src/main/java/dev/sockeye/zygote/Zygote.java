@@ -1,10 +1,8 @@
 package dev.sockeye.zygote;
 
+import dev.sockeye.zygote.process.ProcessMemory;
 import dev.sockeye.zygote.process.ZygoteProcess;
 import dev.sockeye.zygote.protocol.ZygoteStatus;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,16 +70,7 @@ public final class Zygote {
    * total, so the sum over a tree is what the tree really costs. 0 when it cannot be read.
    */
   public long pssBytes() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "smaps_rollup"))) {
-        if (line.startsWith("Pss:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      // gone, or no smaps_rollup on this kernel
-    }
-    return 0;
+    return ProcessMemory.pss(pid());
   }
 
   ZygoteProcess process() {

@@ -12,6 +12,7 @@ Standard library only; runs on Python 3.9+.
 
 import argparse
 import ctypes
+import gc
 import importlib.util
 import json
 import os
@@ -443,6 +444,7 @@ def run_child_zygote(request, listener, zygote_sockets, parent_pid, preloaded):
         extend_sys_path(request.get("sys_path") or [])
         preloaded.import_all(request.get("modules") or [])
         reseed_random()
+        freeze_heap()
         flush_std_streams()
         serve_zygote(listener, preloaded)
     except BaseException:
@@ -515,9 +517,17 @@ def zygote_main(args):
             print("sockeye zygote: preload of module %r failed: %s" % (name, error), file=sys.stderr)
         sys.stderr.flush()
         sys.exit(2)
+    freeze_heap()
     listener = listen_unix(args.socket, 1)
     print("READY %d" % os.getpid(), flush=True)
     serve_zygote(listener, preloaded)
+
+
+def freeze_heap():
+    """Moves every object the zygote holds out of the collector's reach, so that a forked child's garbage
+    collections do not write to (and so copy) the pages it shares with the zygote."""
+    gc.collect()
+    gc.freeze()
 
 
 def serve_zygote(listener, preloaded):
