@@ -32,11 +32,11 @@ final class StatusFormat {
 
   private static void render(StringBuilder sb, Map<Integer, List<JsonNode>> children, int parent, int depth) {
     for (JsonNode z : children.getOrDefault(parent, List.of())) {
-      sb.append(" ".repeat(depth * 2)).append(String.format("#%d %s%s pid=%s mem=%.1fMB hits=%d saves=%.1fms children=%d%n",
+      sb.append(" ".repeat(depth * 2)).append(String.format("#%d %s%s pid=%s mem=%.1fMB hits=%d saves=%.1fms replicas=%d children=%d%n",
           z.path("id").asInt(), z.path("packages").isEmpty() ? "(runtime)" : z.path("packages").toString(),
           z.path("tenant").asText().isEmpty() ? "" : " tenant=" + z.path("tenant").asText(),
           z.path("pid").asLong() < 0 ? "-" : z.path("pid").asText(), z.path("pss_bytes").asLong() / 1e6,
-          z.path("hits").asLong(), z.path("saved_us").asLong() / 1000.0,
+          z.path("hits").asLong(), z.path("saved_us").asLong() / 1000.0, z.path("replicas").asInt(),
           children.getOrDefault(z.path("id").asInt(), List.of()).size()));
       render(sb, children, z.path("id").asInt(), depth + 1);
     }

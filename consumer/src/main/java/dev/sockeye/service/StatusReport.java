@@ -40,7 +40,7 @@ final class StatusReport {
     for (NodeView v : executor.zygoteTree()) {
       ObjectNode n = tree.addObject();
       n.put("id", v.id()).put("parent", v.parentId()).put("tenant", v.tenant()).put("pid", v.pid())
-          .put("pss_bytes", v.pssBytes()).put("hits", v.hits()).put("saved_us", v.savedMicros());
+          .put("pss_bytes", v.pssBytes()).put("hits", v.hits()).put("saved_us", v.savedMicros()).put("replicas", v.replicas());
       v.packages().forEach(n.putArray("packages")::add);
     }
     root.put("package_store_bytes", executor.packages().sizeBytes());

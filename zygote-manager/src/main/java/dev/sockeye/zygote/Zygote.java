@@ -73,6 +73,11 @@ public final class Zygote {
     return ProcessMemory.pss(pid());
   }
 
+  /** Forks waiting for this zygote's one connection: how hot it is right now. */
+  public int queueLength() {
+    return lock.getQueueLength() + (lock.isLocked() ? 1 : 0);
+  }
+
   ZygoteProcess process() {
     return process;
   }

@@ -11,5 +11,7 @@ import java.util.List;
  * @param pssBytes its memory (proportional set size), 0 when not running
  * @param hits forks served
  * @param savedMicros import time a fork from it saves
+ * @param replicas extra copies running because it is hot
  */
-public record NodeView(int id, int parentId, String tenant, List<String> packages, long pid, long pssBytes, long hits, long savedMicros) {}
+public record NodeView(int id, int parentId, String tenant, List<String> packages, long pid, long pssBytes, long hits,
+    long savedMicros, int replicas) {}

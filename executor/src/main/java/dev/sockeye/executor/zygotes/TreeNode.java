@@ -20,6 +20,8 @@ final class TreeNode {
   final List<InstalledPackage> own; // what this node imports beyond its parent
   final List<TreeNode> children = new ArrayList<>();
   Zygote zygote; // null while not running (not yet built, or died)
+  final List<Zygote> replicas = new ArrayList<>(); // copies of a hot node, so forks from it run in parallel
+  boolean replicating; // a replica is being built
   long ownMicros; // what its own imports cost when it was last built; kept across a death
   boolean built; // built at least once: only then is it a candidate parent
   long hits;
@@ -49,6 +51,22 @@ final class TreeNode {
 
   boolean isRunning() {
     return zygote != null && zygote.isAlive();
+  }
+
+  /** The least busy of the zygote and its live replicas; the zygote itself must be running. */
+  Zygote leastBusy() {
+    replicas.removeIf(r -> !r.isAlive());
+    Zygote best = zygote;
+    for (Zygote r : replicas) {
+      if (r.queueLength() < best.queueLength()) {
+        best = r;
+      }
+    }
+    return best;
+  }
+
+  long pssBytes() {
+    return (isRunning() ? zygote.pssBytes() : 0) + replicas.stream().mapToLong(Zygote::pssBytes).sum();
   }
 
   List<String> modules() {

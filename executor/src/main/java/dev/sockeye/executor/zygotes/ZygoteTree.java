@@ -56,11 +56,49 @@ public final class ZygoteTree {
   public Instance fork(ImportNeeds needs, InstanceSpec spec) {
     TreeNode node = chooseAndCount(needs);
     try {
-      return zygotes.fork(running(node), spec);
+      return zygotes.fork(forkFrom(node), spec);
     } catch (ZygoteDiedException e) {
       log.warn("{}; rebuilding it and retrying the fork of {}", e.getMessage(), spec.function());
       markDead(node);
-      return zygotes.fork(running(node), spec);
+      return zygotes.fork(forkFrom(node), spec);
+    }
+  }
+
+  /** The node's least busy zygote; a node whose every copy is busy gets a replica built in the background. */
+  private Zygote forkFrom(TreeNode node) {
+    Zygote primary = running(node);
+    synchronized (lock) {
+      if (!node.isRunning()) {
+        return primary;
+      }
+      Zygote z = node.leastBusy();
+      if (z.queueLength() > 0 && node.replicas.size() < settings.maxReplicas() && !node.replicating && !node.isRoot()) {
+        node.replicating = true;
+        builder.execute(() -> addReplica(node));
+      }
+      return z;
+    }
+  }
+
+  private void addReplica(TreeNode node) {
+    try {
+      Zygote replica = zygotes.startChild(running(node.parent), node.sysPath(), node.modules());
+      synchronized (lock) {
+        if (nodes.contains(node)) {
+          node.replicas.add(replica);
+          log.info("zygote tree: node {} ({}) got replica {}", node.id, node.describe(), replica.pid());
+          replica = null;
+        }
+      }
+      if (replica != null) {
+        zygotes.stop(replica); // evicted meanwhile
+      }
+    } catch (RuntimeException e) {
+      log.warn("zygote tree: replica of node {} failed: {}", node.id, e.getMessage());
+    } finally {
+      synchronized (lock) {
+        node.replicating = false;
+      }
     }
   }
 
@@ -184,17 +222,18 @@ public final class ZygoteTree {
   public void maintain() {
     List<Zygote> victims = new ArrayList<>();
     synchronized (lock) {
-      long total = nodes.stream().filter(TreeNode::isRunning).mapToLong(n -> n.zygote.pssBytes()).sum();
+      long total = nodes.stream().mapToLong(TreeNode::pssBytes).sum();
       while (total > settings.memoryBudgetBytes()) {
         TreeNode leaf = nodes.stream()
             .filter(n -> !n.isRoot() && n.children.isEmpty() && n.isRunning())
-            .min(Comparator.comparingDouble(n -> (double) n.hits / Math.max(1, n.zygote.pssBytes())))
+            .min(Comparator.comparingDouble(n -> (double) n.hits / Math.max(1, n.pssBytes())))
             .orElse(null);
         if (leaf == null) {
           break;
         }
-        total -= leaf.zygote.pssBytes();
+        total -= leaf.pssBytes();
         victims.add(leaf.zygote);
+        victims.addAll(leaf.replicas);
         evictions++;
         log.info("zygote tree: evicting node {} ({}), {} hits", leaf.id, leaf.describe(), leaf.hits);
         remove(leaf);
@@ -221,7 +260,7 @@ public final class ZygoteTree {
     synchronized (lock) {
       return nodes.stream().map(n -> new NodeView(n.id, n.parent == null ? -1 : n.parent.id, n.tenant,
           n.own.stream().map(p -> p.distribution().key()).sorted().toList(),
-          n.isRunning() ? n.zygote.pid() : -1, n.isRunning() ? n.zygote.pssBytes() : 0, n.hits, n.savedMicros())).toList();
+          n.isRunning() ? n.zygote.pid() : -1, n.pssBytes(), n.hits, n.savedMicros(), n.replicas.size())).toList();
     }
   }
 

@@ -140,6 +140,30 @@ class ZygoteTreeTest {
   }
 
   @Test
+  void hotNodeGetsAReplicaSoForksFromItRunInParallel() throws Exception {
+    tree(new TreeSettings(1, Long.MAX_VALUE, 1));
+    InstalledPackage a = pkg("alpha", "1", 0);
+    TreeNode node = seeded("", List.of(a));
+    ImportNeeds needs = new ImportNeeds("", List.of(a));
+    InstanceSpec spec = spec(needs, "def f(e):\n    return 1\n");
+    ExecutorService callers = Executors.newFixedThreadPool(4);
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        List<java.util.concurrent.Future<Instance>> forks = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          forks.add(callers.submit(() -> tree.fork(needs, spec)));
+        }
+        for (var f : forks) {
+          f.get().close();
+        }
+        return tree.snapshot().stream().anyMatch(v -> v.id() == node.id && v.replicas() == 1);
+      });
+    } finally {
+      callers.shutdownNow();
+    }
+  }
+
+  @Test
   void tenantsNeverShareAZygote() throws Exception {
     tree(TreeSettings.defaults());
     InstalledPackage a = pkg("alpha", "1", 0);
