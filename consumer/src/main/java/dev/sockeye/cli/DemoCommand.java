@@ -10,6 +10,8 @@ import dev.sockeye.kafka.TopicReader;
 import dev.sockeye.schemas.InvocationMetric;
 import dev.sockeye.schemas.InvocationResult;
 import dev.sockeye.schemas.codec.AvroBytes;
+import dev.sockeye.service.Caching;
+import dev.sockeye.service.ServiceSettings;
 import dev.sockeye.service.SockeyeService;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +63,8 @@ final class DemoCommand implements Callable<Integer> {
     List<FunctionPackage> packages = load();
     Path dataDir = Files.createTempDirectory("sockeye-demo-");
     try (KafkaTarget kafka = KafkaTarget.open(bootstrapServers, dataDir, 0);
-        SockeyeService service = SockeyeService.start(sandbox.settings(kafka.bootstrap(), dataDir, python), Clock.systemUTC())) {
+        SockeyeService service = SockeyeService.start(new ServiceSettings(kafka.bootstrap(), dataDir, python, sandbox.isolation(),
+            Caching.defaults(python)), Clock.systemUTC())) {
       Deployer deployer = new Deployer(kafka.bootstrap(), Clock.systemUTC());
       packages.forEach(deployer::deploy);
       // Start sending once every binding owns its partitions, so latencies show the path, not the join.

@@ -3,6 +3,9 @@ package dev.sockeye.cli;
 import dev.sockeye.control.Deployer;
 import dev.sockeye.function.FunctionPackage;
 import dev.sockeye.function.HandlerCheck;
+import dev.sockeye.executor.packages.PackageStore;
+import dev.sockeye.service.Requirements;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -23,11 +26,14 @@ final class DeployCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "DIR", description = "Function directories (function.yaml, f.py, optional requirements.txt)")
   List<Path> dirs;
 
+  @Mixin PipOptions pip;
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     HandlerCheck check = new HandlerCheck(python);
     // Validate everything before registering anything: a bad directory deploys nothing.
     List<FunctionPackage> packages = dirs.stream().map(d -> FunctionPackage.load(d, check)).toList();
+    checkRequirementsResolve();
     Deployer deployer = new Deployer(kafka.resolve(), Clock.systemUTC());
     for (FunctionPackage p : packages) {
       deployer.deploy(p);
@@ -35,5 +41,21 @@ final class DeployCommand implements Callable<Integer> {
           p.definition().topics(), p.definition().topics().stream().map(p.definition()::resultTopicFor).toList());
     }
     return 0;
+  }
+
+  /** pip's resolver, here and now, so that an unresolvable requirements.txt fails the deploy with pip's error. */
+  private void checkRequirementsResolve() throws Exception {
+    Path scratch = Files.createTempDirectory("sockeye-deploy-");
+    try {
+      PackageStore resolver = new PackageStore(scratch, pip.settings(python));
+      for (Path dir : dirs) {
+        List<String> reqs = Requirements.read(dir);
+        if (!reqs.isEmpty()) {
+          resolver.resolve(reqs, dir.resolve("requirements.txt").toString());
+        }
+      }
+    } finally {
+      Files.deleteIfExists(scratch);
+    }
   }
 }

@@ -1,12 +1,17 @@
 package dev.sockeye.cli;
 
+import dev.sockeye.service.Caching;
+import dev.sockeye.service.ServiceSettings;
 import dev.sockeye.service.SockeyeService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import dev.sockeye.executor.zygotes.TreeSettings;
+import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sockeye run}: the long-running service. */
@@ -26,6 +31,19 @@ final class RunCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin
   SandboxOptions sandbox;
+  @Mixin PipOptions pip;
+
+  @Option(names = "--zygote-tree", description = "An initial zygote tree (YAML or JSON), built at start")
+  Path zygoteTree;
+
+  @Option(names = "--zygote-memory-mb", defaultValue = "2048", description = "Memory budget of the zygote tree (default: ${DEFAULT-VALUE})")
+  long zygoteMemoryMb;
+
+  @Option(names = "--zygote-growth-threshold", defaultValue = "3", description = "Forks of one package set from a parent lacking part of it before a zygote is built for it (default: ${DEFAULT-VALUE})")
+  int growthThreshold;
+
+  @Option(names = "--idle-timeout-ms", defaultValue = "300000", description = "Idle time after which an instance is closed (default: ${DEFAULT-VALUE})")
+  long idleTimeoutMs;
 
   @Override
   public Integer call() throws Exception {
@@ -33,7 +51,9 @@ final class RunCommand implements Callable<Integer> {
     KafkaTarget kafka = KafkaTarget.open(bootstrapServers, dataDir, kafkaPort);
     SockeyeService service;
     try {
-      service = SockeyeService.start(sandbox.settings(kafka.bootstrap(), dataDir, python), Clock.systemUTC());
+      service = SockeyeService.start(new ServiceSettings(kafka.bootstrap(), dataDir, python, sandbox.isolation(),
+          new Caching(pip.settings(python), new TreeSettings(growthThreshold, zygoteMemoryMb << 20),
+              Duration.ofMillis(idleTimeoutMs), zygoteTree)), Clock.systemUTC());
     } catch (RuntimeException e) {
       kafka.close();
       throw e;

@@ -1,6 +1,6 @@
 package dev.sockeye.cli;
 
-import dev.sockeye.service.ServiceSettings;
+import dev.sockeye.service.Isolation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,7 @@ final class SandboxOptions {
   @Option(names = "--hide", description = "A host path handlers must not see, e.g. an external broker's log directory (repeatable; the data directory is always hidden)")
   List<Path> hide = new ArrayList<>();
 
-  ServiceSettings settings(String bootstrap, Path dataDir, Path python) {
-    return new ServiceSettings(bootstrap, dataDir, python, unsafeNoSandbox, base, hide);
+  Isolation isolation() {
+    return new Isolation(unsafeNoSandbox, base, hide);
   }
 }

@@ -14,6 +14,8 @@ public final class ControlTopics {
   public static final String FUNCTIONS = "sockeye.functions";
   /** Compacted, keyed by function name: the latest {@code FunctionCode}. */
   public static final String CODE = "sockeye.code";
+  /** Compacted, keyed by service id: each running service's latest status, as JSON. */
+  public static final String STATUS = "sockeye.status";
   /** One {@code InvocationMetric} per invocation, keyed by function name. */
   public static final String METRICS = "sockeye.metrics";
 
@@ -26,7 +28,8 @@ public final class ControlTopics {
         new NewTopic(FUNCTIONS, Optional.of(1), Optional.empty()).configs(compacted),
         new NewTopic(CODE, Optional.of(1), Optional.empty())
             .configs(Map.of("cleanup.policy", "compact", "max.message.bytes", Integer.toString(16 * 1024 * 1024))),
-        new NewTopic(METRICS, Optional.of(3), Optional.empty())));
+        new NewTopic(METRICS, Optional.of(3), Optional.empty()),
+        new NewTopic(STATUS, Optional.of(1), Optional.empty()).configs(compacted)));
   }
 
   /** Creates topics that do not exist yet, with the cluster's default partitions and replication. Blocking. */

@@ -29,6 +29,7 @@ final class SpecCodec {
         .setScratchMb(d.limits().scratchMb())
         .setNetwork(d.limits().network().code())
         .setDeployedAt(deployedAt)
+        .setTenant(d.tenant().isEmpty() ? null : d.tenant())
         .build();
   }
 
@@ -45,6 +46,7 @@ final class SpecCodec {
         spec.getTopics(),
         spec.getResultTopic(),
         new FunctionLimits(spec.getTimeoutMs(), spec.getMemoryMb(), spec.getConcurrency(), spec.getPids(),
-            spec.getCpuShares(), spec.getScratchMb(), Network.fromCode(spec.getNetwork())));
+            spec.getCpuShares(), spec.getScratchMb(), Network.fromCode(spec.getNetwork())),
+        spec.getTenant() == null ? "" : spec.getTenant());
   }
 }

@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param topics the Kafka topics that trigger it
  * @param resultTopic where results go; null means {@code <topic>.results} per source topic
  * @param limits timeout, memory, concurrency and the sandbox limits (pids, cpu_shares, scratch_mb, network)
+ * @param tenant functions of different tenants never share a zygote; "" when none is named
  */
-public record FunctionDefinition(String name, List<String> topics, String resultTopic, FunctionLimits limits) {
+public record FunctionDefinition(String name, List<String> topics, String resultTopic, FunctionLimits limits, String tenant) {
   public static final int DEFAULT_TIMEOUT_MS = 30_000;
   public static final int DEFAULT_MEMORY_MB = 128;
   public static final int DEFAULT_CONCURRENCY = 4;
@@ -21,6 +22,12 @@ public record FunctionDefinition(String name, List<String> topics, String result
     Objects.requireNonNull(name, "name");
     topics = List.copyOf(topics);
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(tenant, "tenant");
+  }
+
+  /** A function of no particular tenant. */
+  public FunctionDefinition(String name, List<String> topics, String resultTopic, FunctionLimits limits) {
+    this(name, topics, resultTopic, limits, "");
   }
 
   /** The topic results of records from {@code sourceTopic} go to. */

@@ -25,7 +25,7 @@ public final class FunctionYaml {
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
   private static final Set<String> TOP_FIELDS =
       Set.of("name", "triggers", "result_topic", "timeout_ms", "memory_mb", "concurrency",
-          "pids", "cpu_shares", "scratch_mb", "network");
+          "pids", "cpu_shares", "scratch_mb", "network", "tenant");
 
   private final Path file;
 
@@ -56,10 +56,15 @@ public final class FunctionYaml {
     int timeoutMs = integer(root, "timeout_ms", FunctionDefinition.DEFAULT_TIMEOUT_MS, 1, 3_600_000);
     int memoryMb = integer(root, "memory_mb", FunctionDefinition.DEFAULT_MEMORY_MB, 16, 65_536);
     int concurrency = integer(root, "concurrency", FunctionDefinition.DEFAULT_CONCURRENCY, 1, 1_024);
+    String tenant = text(root, "tenant", false);
+    if (tenant != null && !NAME.matcher(tenant).matches()) {
+      throw invalid("tenant", "must match " + NAME + " (got '" + tenant + "')");
+    }
     return new FunctionDefinition(name, topics, resultTopic, new FunctionLimits(timeoutMs, memoryMb, concurrency,
         integer(root, "pids", FunctionLimits.DEFAULT_PIDS, 4, 32_768),
         integer(root, "cpu_shares", FunctionLimits.DEFAULT_CPU_SHARES, 2, 262_144),
-        integer(root, "scratch_mb", FunctionLimits.DEFAULT_SCRATCH_MB, 1, 65_536), network(root)));
+        integer(root, "scratch_mb", FunctionLimits.DEFAULT_SCRATCH_MB, 1, 65_536), network(root)),
+        tenant == null ? "" : tenant);
   }
 
   private Network network(JsonNode root) {

@@ -8,6 +8,7 @@ import dev.sockeye.executor.Executor;
 import dev.sockeye.executor.ExecutorSettings;
 import dev.sockeye.executor.FunctionDeployment;
 import dev.sockeye.executor.sandbox.SandboxSettings;
+import dev.sockeye.executor.packages.PackageInstallException;
 import dev.sockeye.kafka.KafkaClients;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +50,11 @@ public final class SockeyeService implements AutoCloseable {
   private final Registry registry;
   private final Clock clock;
   private final Map<String, Future<String>> bindings = new HashMap<>(); // owned by the registry thread
+  private final Map<String, String> deployErrors = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Set<String> functions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final String serviceId = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+  private final java.util.concurrent.ScheduledExecutorService status =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "sockeye-status"));
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private SockeyeService(ServiceSettings settings, Clock clock) throws Exception {
@@ -64,20 +71,24 @@ public final class SockeyeService implements AutoCloseable {
     this.vertx = Vertx.vertx();
     this.producer = new KafkaProducer<>(KafkaClients.producerConfig(settings.bootstrapServers(), "sockeye-results"));
     KafkaAccess kafka = new KafkaAccess(settings.bootstrapServers(), producer, sender);
+    status.scheduleWithFixedDelay(this::publishStatus, 0, 5, TimeUnit.SECONDS);
     this.registry = new Registry(settings.bootstrapServers(), settings.dataDir().resolve("functions"), new Listener(kafka));
   }
 
   private Executor startExecutor(ServiceSettings settings, Path work, Clock clock) {
+    Path store = settings.dataDir().toAbsolutePath().resolve("packages");
+    Isolation isolation = settings.isolation();
     SandboxSettings sandbox = null;
-    if (!settings.unsafeNoSandbox()) {
-      List<Path> hidden = new ArrayList<>(settings.hidden());
+    if (!isolation.unsafeNoSandbox()) {
+      List<Path> hidden = new ArrayList<>(isolation.hidden());
       hidden.add(settings.dataDir().toAbsolutePath());
       SandboxSettings d = SandboxSettings.defaults(work.resolve("sb"), hidden);
-      sandbox = new SandboxSettings(d.area(), settings.base(), settings.dataDir().toAbsolutePath().resolve("packages"),
-          hidden, d.cgroupRoot(), d.firstUid(), d.spare());
+      sandbox = new SandboxSettings(d.area(), isolation.base(), store, hidden, d.cgroupRoot(), d.firstUid(), d.spare());
     }
+    Caching caching = settings.caching();
     try {
-      return new Executor(new ExecutorSettings(settings.python(), work, List.of(), Duration.ofSeconds(30), sandbox), clock);
+      return new Executor(new ExecutorSettings(settings.python(), work, List.of(), Duration.ofSeconds(30), store,
+          caching.pip(), caching.tree(), caching.idleTimeout(), sandbox), clock);
     } catch (RuntimeException e) {
       admin.close(Duration.ZERO);
       throw e;
@@ -89,6 +100,11 @@ public final class SockeyeService implements AutoCloseable {
     SockeyeService s = null;
     try {
       s = new SockeyeService(settings, clock);
+      if (settings.caching().zygoteTreeFile() != null) {
+        for (ZygoteTreeFile.Seed seed : ZygoteTreeFile.read(settings.caching().zygoteTreeFile())) {
+          s.executor.seedZygote(seed.tenant(), seed.requirements()); // installs now, builds in the background
+        }
+      }
       s.registry.start();
       if (!s.registry.awaitCaughtUp(Duration.ofSeconds(60))) {
         throw new IllegalStateException("could not read " + ControlTopics.FUNCTIONS + " from " + settings.bootstrapServers() + " within 60 s");
@@ -106,6 +122,11 @@ public final class SockeyeService implements AutoCloseable {
     return executor;
   }
 
+  /** Functions whose latest version could not be deployed, with why (pip's error, for instance). */
+  public Map<String, String> deployErrors() {
+    return Map.copyOf(deployErrors);
+  }
+
   private final class Listener implements Registry.Listener {
     private final KafkaAccess kafka;
 
@@ -116,7 +137,17 @@ public final class SockeyeService implements AutoCloseable {
     @Override
     public void deployed(Registry.Deployment d) {
       String name = d.definition().name();
-      executor.deploy(new FunctionDeployment(name, d.version(), d.codeDir(), d.definition().limits()));
+      try {
+        executor.deploy(new FunctionDeployment(name, d.version(), d.codeDir(), d.definition().limits(),
+            Requirements.read(d.codeDir()), d.definition().tenant()));
+        deployErrors.remove(name);
+        functions.add(name);
+      } catch (PackageInstallException e) {
+        // The previous version, if any, keeps running: a bad requirements.txt must not take a function down.
+        log.error("deploy {} version {} failed: {}", name, d.version().substring(0, 12), e.getMessage());
+        deployErrors.put(name, e.getMessage());
+        return;
+      }
       List<String> resultTopics = d.definition().topics().stream().map(d.definition()::resultTopicFor).distinct().toList();
       List<String> topics = new ArrayList<>(d.definition().topics());
       topics.addAll(resultTopics);
@@ -127,8 +158,20 @@ public final class SockeyeService implements AutoCloseable {
 
     @Override
     public void undeployed(String function) {
+      functions.remove(function);
       stopBinding(function).onComplete(v -> executor.undeploy(function));
       bindings.remove(function);
+    }
+  }
+
+  /** Runs on "sockeye-status": what `sockeye status` shows, keyed by this service's id. */
+  private void publishStatus() {
+    try {
+      byte[] doc = StatusReport.build(serviceId, clock, executor, functions, deployErrors).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      sender.execute(() -> producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(ControlTopics.STATUS,
+          serviceId.getBytes(java.nio.charset.StandardCharsets.UTF_8), doc)));
+    } catch (RuntimeException e) {
+      log.warn("status report failed: {}", e.toString()); // keep the schedule alive
     }
   }
 
@@ -156,6 +199,7 @@ public final class SockeyeService implements AutoCloseable {
     } catch (Exception e) {
       log.warn("bindings did not all stop cleanly: {}", e.toString());
     }
+    status.shutdownNow();
     sender.shutdown();
     producer.close(Duration.ofSeconds(10));
     admin.close(Duration.ofSeconds(5));

@@ -1,15 +1,23 @@
 package dev.sockeye.executor;
 
+import dev.sockeye.executor.packages.InstalledPackage;
+import dev.sockeye.executor.packages.PackageStore;
 import dev.sockeye.executor.pool.InstancePool;
 import dev.sockeye.executor.pool.PoolState;
 import dev.sockeye.executor.sandbox.SandboxSpec;
 import dev.sockeye.executor.sandbox.Sandboxes;
 import dev.sockeye.executor.sandbox.cgroup.CgroupLimits;
+import dev.sockeye.executor.zygotes.ImportNeeds;
+import dev.sockeye.executor.zygotes.NodeView;
+import dev.sockeye.executor.zygotes.PackagePaths;
+import dev.sockeye.executor.zygotes.ZygoteTree;
 import dev.sockeye.zygote.Instance;
 import dev.sockeye.zygote.InstanceSpec;
+import dev.sockeye.zygote.SandboxHandle;
 import dev.sockeye.zygote.ZygoteManager;
 import dev.sockeye.zygote.ZygoteSettings;
 import dev.sockeye.zygote.protocol.WireEvent;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -19,24 +27,34 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs deployed functions on events. Owns the zygote manager, one {@link InstancePool} per deployed
- * function, the worker threads that block on forks and invocations, and the timeout timer.
+ * Runs deployed functions on events. Owns the sandboxes, the package store, the zygote manager and tree,
+ * one {@link InstancePool} per deployed function, the worker threads that block on forks and invocations, the
+ * timer that enforces timeouts and scales idle functions to zero, and the thread that builds zygotes.
  *
- * <p>Thread-safety: every method may be called from any thread and none blocks, except {@link
- * #close()}. {@code pools} is a concurrent map; each pool guards its own state.
+ * <p>Thread-safety: every method may be called from any thread; {@link #deploy} blocks (it installs
+ * packages) and so does {@link #close()}, the others never block. {@code pools} is a concurrent map;
+ * each pool and the tree guard their own state.
  */
 public final class Executor implements AutoCloseable {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Executor.class);
+  private static final Logger log = LoggerFactory.getLogger(Executor.class);
+
+  private final ExecutorSettings settings;
   private final Sandboxes sandboxes; // null: --unsafe-no-sandbox
+  private final PackagePaths paths;
   private final ZygoteManager zygotes;
+  private final PackageStore store;
+  private final ZygoteTree tree;
   private final Clock clock;
   private final ExecutorService workers = Executors.newCachedThreadPool(named("sockeye-invoke-"));
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(named("sockeye-timeouts-"));
+  private final ExecutorService builder = Executors.newSingleThreadExecutor(named("sockeye-zygote-builder-"));
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(named("sockeye-timeouts-"));
   private final Map<String, InstancePool> pools = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -45,16 +63,52 @@ public final class Executor implements AutoCloseable {
    * SandboxUnavailableException naming what is missing); every zygote and instance then runs sandboxed.
    */
   public Executor(ExecutorSettings settings, Clock clock) {
+    this.settings = settings;
     this.clock = clock;
-    ZygoteSettings zygoteSettings = new ZygoteSettings(
-        settings.python(), settings.workDir(), settings.preloadModules(), settings.zygoteStartTimeout());
     if (settings.sandbox() == null) {
-      LOG.warn("UNSAFE: handlers run without a sandbox (--unsafe-no-sandbox); results say UNSANDBOXED_*");
+      log.warn("UNSAFE: handlers run without a sandbox (--unsafe-no-sandbox); results say UNSANDBOXED_*");
       this.sandboxes = null;
+      this.paths = PackagePaths.host(settings.packageStore());
     } else {
       this.sandboxes = Sandboxes.start(settings.sandbox(), settings.python(), clock);
+      this.paths = new PackagePaths(settings.packageStore(), Path.of("/packages"));
     }
-    this.zygotes = new ZygoteManager(zygoteSettings, clock, sandboxes);
+    this.zygotes = new ZygoteManager(new ZygoteSettings(
+        settings.python(), settings.workDir(), settings.preloadModules(), settings.zygoteStartTimeout()), clock, sandboxes);
+    this.store = new PackageStore(settings.packageStore(), settings.pip());
+    this.tree = new ZygoteTree(zygotes, settings.tree(), builder, paths);
+    long reapMs = Math.max(100, Math.min(1_000, settings.idleTimeout().toMillis() / 2));
+    timer.scheduleWithFixedDelay(this::scaleDown, reapMs, reapMs, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(() -> builder.execute(tree::maintain), 5, 5, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Blocking: installs the function's packages (once per version in the store), then makes {@code
+   * deployment} the version that new work runs on. A different version of the same function is retired:
+   * its idle instances are killed, and work already submitted finishes on it. Throws {@link
+   * dev.sockeye.executor.packages.PackageInstallException} with pip's error when the packages cannot be
+   * installed; the previous version, if any, keeps running then.
+   */
+  public void deploy(FunctionDeployment deployment) {
+    ImportNeeds needs = new ImportNeeds(deployment.tenant(), install(deployment));
+    InstancePool[] retired = new InstancePool[1];
+    pools.compute(deployment.name(), (name, current) -> {
+      if (current != null && current.deployment().equals(deployment)) {
+        return current; // the same version again: keep its warm instances
+      }
+      retired[0] = current;
+      return new InstancePool(deployment, spec -> fork(deployment, needs, spec), workers, timer, clock);
+    });
+    if (retired[0] != null) {
+      retired[0].retire(); // work already queued on the old version still runs on it
+    }
+  }
+
+  private List<InstalledPackage> install(FunctionDeployment d) {
+    if (d.requirements().isEmpty()) {
+      return List.of();
+    }
+    return store.installAll(d.requirements(), "requirements.txt of " + d.name());
   }
 
   /** True unless the executor runs handlers without isolation. */
@@ -62,35 +116,26 @@ public final class Executor implements AutoCloseable {
     return sandboxes != null;
   }
 
-  /** Builds the function's sandbox (on the calling worker thread) and forks an instance into it. */
-  private Instance fork(FunctionDeployment deployment, InstanceSpec spec) {
+  /** On a worker thread: builds the function's sandbox, then forks from the best zygote into it. */
+  private Instance fork(FunctionDeployment deployment, ImportNeeds needs, InstanceSpec spec) {
+    InstanceSpec withPackages = spec.withSysPath(needs.sysPath(paths));
     if (sandboxes == null) {
-      return zygotes.fork(spec);
+      return tree.fork(needs, withPackages);
     }
     FunctionLimits l = deployment.limits();
-    var box = sandboxes.create(new SandboxSpec(deployment.codeDir(),
+    SandboxHandle box = sandboxes.create(new SandboxSpec(deployment.codeDir(),
         new CgroupLimits(l.memoryMb(), l.pids(), l.cpuShares()), l.scratchMb(), l.network()));
-    return zygotes.fork(new InstanceSpec(spec.function(), spec.version(), spec.codeDir(), spec.env(), box));
+    try {
+      return tree.fork(needs, withPackages.withSandbox(box));
+    } catch (RuntimeException e) {
+      box.close();
+      throw e;
+    }
   }
 
-  /**
-   * Makes {@code deployment} the version that new work runs on. A different version of the same
-   * function is retired: its idle instances are killed, and work already submitted finishes on it.
-   */
-  public void deploy(FunctionDeployment deployment) {
-    InstancePool[] retired = new InstancePool[1];
-    pools.compute(
-        deployment.name(),
-        (name, current) -> {
-          if (current != null && current.deployment().equals(deployment)) {
-            return current; // the same version again: keep its warm instances
-          }
-          retired[0] = current;
-          return new InstancePool(deployment, spec -> fork(deployment, spec), workers, timer, clock);
-        });
-    if (retired[0] != null) {
-      retired[0].retire(); // work already queued on the old version still runs on it
-    }
+  /** Adds a zygote tree node holding {@code requirements}' closure, built in the background. Blocking (installs). */
+  public void seedZygote(String tenant, List<String> requirements) {
+    tree.seed(tenant, store.installAll(requirements, "zygote tree node " + requirements));
   }
 
   /** Retires the function; later invocations are rejected. */
@@ -105,8 +150,8 @@ public final class Executor implements AutoCloseable {
   public CompletableFuture<List<InvocationOutcome>> invoke(String function, List<WireEvent> events) {
     InstancePool pool = pools.get(function);
     if (pool == null || closed.get()) {
-      InvocationOutcome rejected =
-          new InvocationOutcome.Rejected(closed.get() ? "executor is closing" : "function " + function + " is not deployed");
+      InvocationOutcome rejected = new InvocationOutcome.Rejected(
+          closed.get() ? "executor is closing" : "function " + function + " is not deployed");
       return CompletableFuture.completedFuture(events.stream().map(e -> rejected).toList());
     }
     return sandboxes != null ? pool.submit(events)
@@ -122,20 +167,43 @@ public final class Executor implements AutoCloseable {
     return Optional.ofNullable(pools.get(function)).map(InstancePool::state);
   }
 
+  /** The zygote tree, for status. */
+  public List<NodeView> zygoteTree() {
+    return tree.snapshot();
+  }
+
+  public PackageStore packages() {
+    return store;
+  }
+
+  private void scaleDown() {
+    try {
+      pools.forEach((name, pool) -> {
+        int closedNow = pool.reapIdle(settings.idleTimeout());
+        if (closedNow > 0) {
+          log.debug("{}: closed {} instances idle for over {}", name, closedNow, settings.idleTimeout());
+        }
+      });
+    } catch (RuntimeException e) {
+      log.warn("scaling idle instances down failed: {}", e.toString()); // the timer must keep running
+    }
+  }
+
   /** Rejects new work, kills every instance and zygote, stops the threads. Idempotent. */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    timer.shutdownNow();
     pools.values().forEach(InstancePool::close);
     pools.clear();
+    builder.shutdownNow();
     zygotes.close(); // kills instances still running work; their invocations fail fast
+    workers.shutdown();
     if (sandboxes != null) {
       sandboxes.close(); // after every instance and zygote (and so every sandbox) is gone
     }
-    timer.shutdownNow();
-    workers.shutdown();
   }
 
   private static java.util.concurrent.ThreadFactory named(String prefix) {

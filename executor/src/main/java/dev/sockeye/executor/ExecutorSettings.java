@@ -1,38 +1,88 @@
 package dev.sockeye.executor;
 
+import dev.sockeye.executor.packages.PipSettings;
 import dev.sockeye.executor.sandbox.SandboxSettings;
+import dev.sockeye.executor.zygotes.TreeSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * How the executor starts Python.
+ * How the executor starts Python, installs packages, keeps instances and sandboxes them.
  *
  * @param python the interpreter zygotes run on
  * @param workDir where the runtime and the sockets live; short, because socket paths are limited
- * @param preloadModules what the root zygote imports before it forks anything
+ * @param preloadModules what every root zygote imports before it forks anything
  * @param zygoteStartTimeout how long a zygote may take to become ready
- * @param sandbox how to sandbox zygotes and instances; null runs them unsandboxed (development only)
+ * @param packageStore where distributions are installed, one directory per name and version
+ * @param pip how pip resolves and installs
+ * @param tree how the zygote tree grows and shrinks
+ * @param idleTimeout how long an idle instance is kept before its function scales down
+ * @param sandbox how to sandbox zygotes and instances; null runs them unsandboxed (development only).
+ *     Its package directory must be {@code packageStore}: sandboxes see the store at /packages
  */
 public record ExecutorSettings(
-    Path python, Path workDir, List<String> preloadModules, Duration zygoteStartTimeout, SandboxSettings sandbox) {
+    Path python,
+    Path workDir,
+    List<String> preloadModules,
+    Duration zygoteStartTimeout,
+    Path packageStore,
+    PipSettings pip,
+    TreeSettings tree,
+    Duration idleTimeout,
+    SandboxSettings sandbox) {
   public ExecutorSettings {
     Objects.requireNonNull(python, "python");
     Objects.requireNonNull(workDir, "work_dir");
+    Objects.requireNonNull(packageStore, "package_store");
+    Objects.requireNonNull(pip, "pip");
+    Objects.requireNonNull(tree, "tree");
     preloadModules = List.copyOf(preloadModules);
     if (zygoteStartTimeout.isNegative() || zygoteStartTimeout.isZero()) {
       throw new IllegalArgumentException("zygote_start_timeout must be > 0 (got " + zygoteStartTimeout + ")");
     }
+    if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("idle_timeout must be > 0 (got " + idleTimeout + ")");
+    }
+    if (sandbox != null && !sandbox.packages().toAbsolutePath().equals(packageStore.toAbsolutePath())) {
+      throw new IllegalArgumentException("sandbox packages " + sandbox.packages() + " must be the package store "
+          + packageStore + ": sandboxes see the store at /packages");
+    }
   }
 
-  /** Unsandboxed. */
-  public ExecutorSettings(Path python, Path workDir, List<String> preloadModules, Duration zygoteStartTimeout) {
-    this(python, workDir, preloadModules, zygoteStartTimeout, null);
-  }
-
-  /** Unsandboxed, /usr/bin/python3, nothing preloaded. */
+  /** Unsandboxed, /usr/bin/python3, nothing preloaded, packages under {@code workDir/packages}. */
   public static ExecutorSettings defaults(Path workDir) {
-    return new ExecutorSettings(Path.of("/usr/bin/python3"), workDir, List.of(), Duration.ofSeconds(10));
+    Path python = Path.of("/usr/bin/python3");
+    return new ExecutorSettings(python, workDir, List.of(), Duration.ofSeconds(10), workDir.resolve("packages"),
+        PipSettings.defaults(python), TreeSettings.defaults(), Duration.ofMinutes(5), null);
+  }
+
+  /** As {@link #defaults}, sandboxed with the host base and {@code hidden} paths covered. */
+  public static ExecutorSettings sandboxed(Path workDir, List<Path> hidden) {
+    SandboxSettings d = SandboxSettings.defaults(workDir.resolve("sb"), hidden);
+    return defaults(workDir).withSandbox(d).withPackageStore(d.packages());
+  }
+
+  public ExecutorSettings withPip(PipSettings pip) {
+    return new ExecutorSettings(python, workDir, preloadModules, zygoteStartTimeout, packageStore, pip, tree, idleTimeout, sandbox);
+  }
+
+  public ExecutorSettings withTree(TreeSettings tree) {
+    return new ExecutorSettings(python, workDir, preloadModules, zygoteStartTimeout, packageStore, pip, tree, idleTimeout, sandbox);
+  }
+
+  public ExecutorSettings withIdleTimeout(Duration idleTimeout) {
+    return new ExecutorSettings(python, workDir, preloadModules, zygoteStartTimeout, packageStore, pip, tree, idleTimeout, sandbox);
+  }
+
+  /** Checks the store and the sandbox agree only once both are set: set the store second. */
+  public ExecutorSettings withSandbox(SandboxSettings sandbox) {
+    return new ExecutorSettings(python, workDir, preloadModules, zygoteStartTimeout,
+        sandbox == null ? packageStore : sandbox.packages(), pip, tree, idleTimeout, sandbox);
+  }
+
+  public ExecutorSettings withPackageStore(Path store) {
+    return new ExecutorSettings(python, workDir, preloadModules, zygoteStartTimeout, store, pip, tree, idleTimeout, sandbox);
   }
 }

@@ -35,8 +35,7 @@ class ExecutorTest {
   @BeforeEach
   void start() {
     // Sandboxed, as in production: the pool's behaviour must not depend on isolation.
-    executor = new Executor(new ExecutorSettings(Path.of("/usr/bin/python3"), work, List.of(), Duration.ofSeconds(10),
-        dev.sockeye.executor.sandbox.SandboxSettings.defaults(work.resolve("sb"), List.of(work))), Clock.systemUTC());
+    executor = new Executor(ExecutorSettings.sandboxed(work, List.of(work)), Clock.systemUTC());
   }
 
   @AfterEach
@@ -126,6 +125,28 @@ class ExecutorTest {
     InvocationOutcome o = invoke("ver", "0");
     assertEquals("2", output(o));
     assertEquals(StartKind.ZYGOTE, o.startKind());
+  }
+
+  @Test
+  void idleFunctionScalesToZeroAndTheNextEventStartsAnInstanceAgain() throws Exception {
+    executor.close();
+    executor = new Executor(ExecutorSettings.sandboxed(work, List.of(work)).withIdleTimeout(Duration.ofMillis(200)), Clock.systemUTC());
+    deploy("idle", "def f(e):\n    return 1\n", 5000, 2);
+    assertEquals(StartKind.ZYGOTE, invoke("idle", "0").startKind());
+    assertEquals(1, executor.poolState("idle").orElseThrow().alive());
+    await().atMost(Duration.ofSeconds(5)).until(() -> executor.poolState("idle").orElseThrow().alive() == 0);
+    assertEquals(StartKind.ZYGOTE, invoke("idle", "0").startKind(), "scaled to zero: the next event forks again");
+  }
+
+  @Test
+  void functionWithRequirementsImportsThemFromTheStore(@TempDir Path wheelDir) throws Exception {
+    var wheels = new dev.sockeye.executor.packages.Wheels(wheelDir).add("tinylib", "1.5", 0);
+    executor.close();
+    executor = new Executor(ExecutorSettings.sandboxed(work, List.of(work)).withPip(wheels.pip()), Clock.systemUTC());
+    Path dir = Files.createDirectories(code.resolve("req"));
+    Files.writeString(dir.resolve("f.py"), "import tinylib\ndef f(e):\n    return tinylib.VERSION\n");
+    executor.deploy(new FunctionDeployment("req", "v1", dir, new FunctionLimits(5000, 64, 1), List.of("tinylib"), ""));
+    assertEquals("\"1.5\"", output(invoke("req", "0")));
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.sockeye.cli.Main;
 import dev.sockeye.schemas.InvocationResult;
 import dev.sockeye.schemas.StartKind;
 import dev.sockeye.schemas.Status;
+import dev.sockeye.service.Isolation;
 import dev.sockeye.service.ServiceSettings;
 import dev.sockeye.service.SockeyeService;
 import java.nio.file.Path;
@@ -58,8 +59,8 @@ class HostileHandlerTest {
   @BeforeAll
   static void startService() {
     List<Path> hidden = SharedKafka.logDir() == null ? List.of() : List.of(SharedKafka.logDir());
-    service = SockeyeService.start(new ServiceSettings(SharedKafka.bootstrap(), dataDir, PYTHON, false, Path.of("/"),
-        hidden), Clock.systemUTC());
+    service = SockeyeService.start(new ServiceSettings(SharedKafka.bootstrap(), dataDir, PYTHON)
+        .withIsolation(new Isolation(false, Path.of("/"), hidden)), Clock.systemUTC());
   }
 
   @AfterAll

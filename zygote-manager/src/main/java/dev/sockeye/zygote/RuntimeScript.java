@@ -40,6 +40,9 @@ record RuntimeScript(Path python, Path script) {
     List<String> command = base("instance", socket);
     command.addAll(List.of("--code-dir", spec.codeDir().toAbsolutePath().toString(),
         "--function", spec.function(), "--version", spec.version()));
+    if (!spec.sysPath().isEmpty()) {
+      command.addAll(List.of("--sys-path", String.join(java.io.File.pathSeparator, spec.sysPath())));
+    }
     return command;
   }
 

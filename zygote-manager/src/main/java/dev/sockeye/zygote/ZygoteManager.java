@@ -10,13 +10,16 @@ import dev.sockeye.zygote.process.ZygoteProcess;
 import dev.sockeye.zygote.process.ZygoteUnavailableException;
 import dev.sockeye.zygote.protocol.ForkReply;
 import dev.sockeye.zygote.protocol.ForkRequest;
+import dev.sockeye.zygote.protocol.ForkZygoteRequest;
 import java.io.UncheckedIOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,17 +28,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the root zygote and every instance it hands out. The JVM never forks instances itself: it starts
- * zygotes (Python processes that pre-import modules) and asks them to fork.
+ * Owns every zygote and every instance it hands out. The JVM never forks instances itself: it starts root
+ * zygotes (Python processes that pre-import modules), asks zygotes to fork child zygotes that import more,
+ * and asks zygotes to fork instances.
  *
- * <p>Threads: any thread may call {@link #fork}, {@link #spawnFresh} and {@link #close}. The root zygote
- * field is guarded by {@code forkLock}, which also serialises forks on that zygote; the registries
- * synchronise themselves; counters and the closed flag are atomic.
+ * <p>Threads: any thread may call any method. {@code roots} is guarded by {@code rootsLock}; each zygote
+ * serialises the requests on its own connection; the registries synchronise themselves; counters and the
+ * closed flag are atomic.
  */
 public final class ZygoteManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ZygoteManager.class);
   private static final Duration EXIT_WAIT = Duration.ofSeconds(2);
-  private static final String ROOT = "root";
+  /** The tenant of functions that name none. */
+  public static final String DEFAULT_TENANT = "";
 
   private final ZygoteSettings settings;
   private final Clock clock;
@@ -47,9 +52,9 @@ public final class ZygoteManager implements AutoCloseable {
   private final AtomicLong instanceCounter = new AtomicLong();
   private final AtomicLong zygoteCounter = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final ReentrantLock forkLock = new ReentrantLock();
+  private final ReentrantLock rootsLock = new ReentrantLock();
+  private final Map<String, Zygote> roots = new HashMap<>(); // guarded by rootsLock
   private final SandboxProvider sandboxes; // null: zygotes run unsandboxed
-  private ZygoteProcess root;
 
   /** Extracts sockeye_runtime.py into the work directory; starts nothing yet. Zygotes run unsandboxed. */
   public ZygoteManager(ZygoteSettings settings, Clock clock) {
@@ -57,8 +62,9 @@ public final class ZygoteManager implements AutoCloseable {
   }
 
   /**
-   * As {@link #ZygoteManager(ZygoteSettings, Clock)}, but every zygote runs inside a sandbox from {@code sandboxes}
-   * (null: none), and instances are forked into the sandbox their {@link InstanceSpec} carries.
+   * As {@link #ZygoteManager(ZygoteSettings, Clock)}, but every root zygote runs inside a sandbox from
+   * {@code sandboxes} (null: none; child zygotes live in their root's sandbox), and instances are forked
+   * into the sandbox their {@link InstanceSpec} carries.
    */
   public ZygoteManager(ZygoteSettings settings, Clock clock, SandboxProvider sandboxes) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -70,100 +76,179 @@ public final class ZygoteManager implements AutoCloseable {
   }
 
   /**
-   * Blocking; safe from many threads (forks on one zygote are serialised). Starts the root zygote lazily; if
-   * it has died, restarts it and retries once. The spec's sandbox, if any, is owned by the returned instance;
-   * if the fork fails it is closed here.
+   * Blocking; forks from the default tenant's root zygote, starting it lazily; if it has died, restarts it
+   * and retries once. The spec's sandbox, if any, is owned by the returned instance; if the fork fails it
+   * is closed here.
    */
   public Instance fork(InstanceSpec spec) {
     Objects.requireNonNull(spec, "spec");
-    forkLock.lock();
     try {
-      requireOpen("fork " + spec.function());
-      return forkWithRetry(spec);
+      return forkRetryingOnce(spec);
     } catch (RuntimeException e) {
-      if (spec.sandbox() != null) {
-        spec.sandbox().close();
-      }
+      closeSandbox(spec);
       throw e;
-    } finally {
-      forkLock.unlock();
     }
   }
 
-  private Instance forkWithRetry(InstanceSpec spec) {
+  private Instance forkRetryingOnce(InstanceSpec spec) {
     try {
-      return forkOn(liveRoot(spec), spec);
-    } catch (ZygoteUnavailableException first) {
-      LOG.warn("{}; restarting zygote {} and retrying once", first.getMessage(), ROOT);
-      discardRoot();
+      return forkOnce(rootFor(spec), spec);
+    } catch (ZygoteDiedException first) {
+      LOG.warn("{}; restarting the root zygote and retrying once", first.getMessage());
       try {
-        return forkOn(liveRoot(spec), spec);
-      } catch (ZygoteUnavailableException second) {
-        discardRoot();
+        return forkOnce(rootFor(spec), spec);
+      } catch (ZygoteDiedException second) {
         throw new ForkFailedException(second.getMessage() + " (after restarting the zygote once)", second);
       }
     }
   }
 
-  private ZygoteProcess liveRoot(InstanceSpec spec) {
-    requireOpen("fork " + spec.function());
-    if (root != null && !root.isAlive()) {
-      LOG.warn("zygote {} (pid {}) has died; starting a new one", ROOT, root.pid());
-      discardRoot();
+  /** The default root, with a failure to start it naming the function whose fork needed it. */
+  private Zygote rootFor(InstanceSpec spec) {
+    try {
+      return root(DEFAULT_TENANT);
+    } catch (ForkFailedException e) {
+      throw new ForkFailedException("fork " + spec.function() + ": " + e.getMessage(), e);
     }
-    if (root == null) {
-      root = startZygote(ROOT, spec);
-    }
-    return root;
   }
 
-  private ZygoteProcess startZygote(String name, InstanceSpec spec) {
-    if (sandboxes != null) {
-      return startSandboxedZygote(name, spec);
+  private static void closeSandbox(InstanceSpec spec) {
+    if (spec.sandbox() != null) {
+      spec.sandbox().close();
     }
+  }
+
+  /** Blocking: the root zygote of {@code tenant}, started now if it is not running. Tenants never share one. */
+  public Zygote root(String tenant) {
+    rootsLock.lock();
+    try {
+      requireOpen("start root zygote of tenant '" + tenant + "'");
+      Zygote root = roots.get(tenant);
+      if (root != null && !root.isAlive()) {
+        LOG.warn("{} has died; starting a new one", root);
+        stop(root);
+        root = null;
+      }
+      if (root == null) {
+        root = startRoot(tenant);
+        roots.put(tenant, root);
+      }
+      return root;
+    } finally {
+      rootsLock.unlock();
+    }
+  }
+
+  private Zygote startRoot(String tenant) {
+    String name = tenant.isEmpty() ? "root" : "root-" + tenant;
+    ZygoteProcess process = sandboxes == null ? startUnsandboxed(name) : startSandboxed(name);
+    Zygote zygote = register(name, tenant, null, process, process.hostRoot());
+    LOG.info("zygote {} started (pid {}, preloaded {})", name, zygote.pid(), settings.preloadModules());
+    return zygote;
+  }
+
+  private ZygoteProcess startUnsandboxed(String name) {
     Path socket = sockets.socket("z" + zygoteCounter.getAndIncrement());
     ProcessBuilder builder = new ProcessBuilder(runtime.zygote(socket, settings.preloadModules()))
         .directory(settings.workDir().toFile());
-    return startZygote(name, spec, builder, socket, null);
+    return startProcess(name, builder, socket, null);
   }
 
   /** The zygote enters its own sandbox (root, cgroups, empty network namespace) before it imports anything. */
-  private ZygoteProcess startSandboxedZygote(String name, InstanceSpec spec) {
+  private ZygoteProcess startSandboxed(String name) {
     SandboxHandle box = sandboxes.zygoteSandbox();
     try {
       Path socket = UnixSockets.requireShortEnough(box.hostRoot().resolve("host/z.sock"));
       ProcessBuilder builder = new ProcessBuilder(runtime.sandboxedZygote(box, settings.preloadModules()))
           .directory(box.hostRoot().toFile());
-      return startZygote(name, spec, builder, socket, box);
+      return startProcess(name, builder, socket, box);
     } catch (RuntimeException e) {
       box.close();
       throw e;
     }
   }
 
-  private ZygoteProcess startZygote(String name, InstanceSpec spec, ProcessBuilder builder, Path socket,
-      SandboxHandle box) {
-    ZygoteProcess zygote;
+  private ZygoteProcess startProcess(String name, ProcessBuilder builder, Path socket, SandboxHandle box) {
     try {
-      zygote = ZygoteProcess.start(launcher, name, builder, socket, settings.startTimeout(), box);
+      return ZygoteProcess.start(launcher, name, builder, socket, settings.startTimeout(), box);
     } catch (ProcessStartException e) {
-      throw new ForkFailedException("fork " + spec.function() + ": zygote " + name + " did not start: "
-          + e.getMessage(), e);
+      throw new ForkFailedException("zygote " + name + " did not start: " + e.getMessage(), e);
     }
-    if (!zygotes.add(zygote)) {
-      zygote.close();
-      throw new ForkFailedException("fork " + spec.function() + ": the zygote manager was closed");
+  }
+
+  /**
+   * Blocking: forks a child of {@code parent} that appends {@code sysPath} to its {@code sys.path} and
+   * imports {@code modules}; returns once the imports are done. Modules that fail to import are left out
+   * and listed in {@link Zygote#failedModules()}. Throws {@link ZygoteDiedException} if the parent is gone.
+   */
+  public Zygote startChild(Zygote parent, List<String> sysPath, List<String> modules) {
+    long n = zygoteCounter.getAndIncrement();
+    String name = parent.name() + "." + n;
+    requireOpen("start zygote " + name);
+    // In a sandbox the zygote sees its scratch at /host; the JVM reaches the same file through the host root.
+    Path inside = parent.hostRoot() == null ? sockets.socket("z" + n) : Path.of("/host/z" + n + ".sock");
+    Path socket = parent.hostRoot() == null ? inside
+        : UnixSockets.requireShortEnough(parent.hostRoot().resolve("host/z" + n + ".sock"));
+    String where = "start zygote " + name + " from " + parent;
+    ForkReply reply;
+    try {
+      reply = parent.request(p -> p.forkZygote(new ForkZygoteRequest(name, inside, sysPath, modules)));
+    } catch (ZygoteUnavailableException e) {
+      UnixSockets.deleteQuietly(socket);
+      throw new ZygoteDiedException(where + ": " + e.getMessage(), e);
     }
-    LOG.info("zygote {} started (pid {}, preloaded {})", name, zygote.pid(), settings.preloadModules());
+    if (reply instanceof ForkReply.Refused refused) {
+      UnixSockets.deleteQuietly(socket);
+      throw new ForkFailedException(where + ": " + refused.error());
+    }
+    ZygoteProcess process;
+    try {
+      process = ZygoteProcess.adopt(name, ((ForkReply.Forked) reply).pid(), socket);
+    } catch (ProcessStartException e) {
+      throw new ForkFailedException(where + ": " + e.getMessage(), e);
+    }
+    Zygote zygote = register(name, parent.tenant(), parent, process, parent.hostRoot());
+    LOG.info("zygote {} started from {} (pid {}, imported {}, failed {})", name, parent.name(), zygote.pid(),
+        zygote.importMicros().keySet(), zygote.failedModules().keySet());
     return zygote;
   }
 
-  private void discardRoot() {
-    if (root != null) {
-      zygotes.remove(root);
-      root.close();
-      root = null;
+  private Zygote register(String name, String tenant, Zygote parent, ZygoteProcess process, Path hostRoot) {
+    if (!zygotes.add(process)) {
+      process.close();
+      throw new ForkFailedException("start zygote " + name + ": the zygote manager was closed");
     }
+    try {
+      return new Zygote(name, tenant, parent, process, process.status(), hostRoot);
+    } catch (ZygoteUnavailableException e) {
+      stopProcess(process);
+      throw new ForkFailedException("start zygote " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops a zygote (its instances and child zygotes die with it). Idempotent. */
+  public void stop(Zygote zygote) {
+    stopProcess(zygote.process());
+  }
+
+  private void stopProcess(ZygoteProcess process) {
+    zygotes.remove(process);
+    process.close();
+  }
+
+  /**
+   * Blocking: forks an instance from {@code zygote}. Throws {@link ZygoteDiedException} if the zygote is
+   * gone (the caller may rebuild it and retry), {@link ForkFailedException} for other failures. The spec's
+   * sandbox, if any, is owned by the returned instance; if this throws it stays the caller's.
+   */
+  public Instance fork(Zygote zygote, InstanceSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    return forkOnce(zygote, spec);
+  }
+
+  private Instance forkOnce(Zygote zygote, InstanceSpec spec) {
+    requireOpen("fork " + spec.function());
+    return zygote.request(process -> forkOn(process, spec));
   }
 
   private Instance forkOn(ZygoteProcess zygote, InstanceSpec spec) {
@@ -175,15 +260,18 @@ public final class ZygoteManager implements AutoCloseable {
     try {
       Instant start = clock.instant();
       ForkReply reply = zygote.fork(box == null
-          ? new ForkRequest(spec.function(), spec.version(), spec.codeDir(), socket, spec.env(), null)
+          ? new ForkRequest(spec.function(), spec.version(), spec.codeDir(), socket, spec.env(), spec.sysPath(), null)
           : new ForkRequest(spec.function(), spec.version(), Path.of("/handler"), Path.of("/host/sock"), spec.env(),
-              box));
+              spec.sysPath(), box));
       if (reply instanceof ForkReply.Refused refused) {
         throw new ForkFailedException(where + ": " + refused.error());
       }
       Duration forkTime = Duration.between(start, clock.instant());
       return connectForked(spec.function() + "-" + n, ((ForkReply.Forked) reply).pid(), forkTime, socket, where,
           box);
+    } catch (ZygoteUnavailableException e) {
+      UnixSockets.deleteQuietly(socket);
+      throw new ZygoteDiedException(e.getMessage(), e);
     } catch (RuntimeException e) {
       UnixSockets.deleteQuietly(socket);
       throw e;

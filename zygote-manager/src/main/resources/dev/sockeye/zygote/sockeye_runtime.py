@@ -16,6 +16,7 @@ Standard library only; runs on Python 3.9+.
 
 import argparse
 import ctypes
+import gc
 import importlib.util
 import json
 import os
@@ -370,12 +371,20 @@ def _send_quietly(conn, header):
         pass
 
 
-def prepare_instance(code_dir, env):
+def extend_sys_path(paths):
+    """Appends package directories, keeping the order given and skipping ones already present."""
+    for path in paths or ():
+        if path not in sys.path:
+            sys.path.append(path)
+
+
+def prepare_instance(code_dir, env, sys_path=()):
     os.environ.update(env)
     try:
         os.chdir(code_dir)
     except OSError:
         pass  # importing f.py reports the missing directory on every event, which is more useful than exiting
+    extend_sys_path(sys_path)  # the function's packages, after what its zygote already has
     sys.path.insert(0, code_dir)
 
 
@@ -503,7 +512,7 @@ def run_sandboxed_server(request, box, ready_w):
     listener = listen_unix(request["instance_socket"], 1)
     _report(ready_w, "R")
     os.close(ready_w)
-    prepare_instance(request["code_dir"], request.get("env") or {})
+    prepare_instance(request["code_dir"], request.get("env") or {}, request.get("sys_path") or [])
     serve_instance(listener, request["function"], request.get("version"), request["code_dir"])
 
 
@@ -635,7 +644,7 @@ def run_forked_child(request, instance_listener, zygote_sockets, zygote_pid):
         for sock in zygote_sockets:
             sock.close()
         reseed_random()
-        prepare_instance(request["code_dir"], request.get("env") or {})
+        prepare_instance(request["code_dir"], request.get("env") or {}, request.get("sys_path") or [])
         serve_instance(instance_listener, request["function"], request.get("version"), request["code_dir"])
         code = 0
     except BaseException:
@@ -665,15 +674,82 @@ def fork_instance(request, zygote_sockets):
     return {"ok": True, "pid": pid}
 
 
+class Preloaded:
+    """What this zygote imported (inherited from its parent zygote or its own), with the cost of each."""
+
+    def __init__(self):
+        self.modules = []
+        self.import_us = {}
+        self.failed = {}
+
+    def import_all(self, names):
+        for name in names:
+            start = time.perf_counter_ns()
+            try:
+                importlib.import_module(name)
+            except BaseException as e:  # a module that fails to import is left out, not fatal to a child zygote
+                self.failed[name] = "%s: %s" % (type(e).__name__, e)
+                continue
+            self.modules.append(name)
+            self.import_us[name] = _micros_since(start)
+
+    def describe(self):
+        return {"ok": True, "pid": os.getpid(), "preloaded": self.modules, "import_us": self.import_us,
+                "failed": self.failed}
+
+
+def run_child_zygote(request, listener, zygote_sockets, parent_pid, preloaded):
+    """The child side of fork_zygote: imports more, then serves as a zygote itself. Never returns."""
+    code = 1
+    try:
+        set_parent_death_signal()  # a child zygote dies with its parent: the tree is rebuilt from the root
+        if os.getppid() != parent_pid:
+            os._exit(0)
+        for sock in zygote_sockets:
+            sock.close()
+        extend_sys_path(request.get("sys_path") or [])
+        preloaded.import_all(request.get("modules") or [])
+        reseed_random()
+        freeze_heap()
+        flush_std_streams()
+        serve_zygote(listener, preloaded)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        flush_std_streams()
+        os._exit(code)
+
+
+def fork_zygote(request, zygote_sockets, preloaded):
+    """Forks a child zygote that keeps everything this one imported and imports request["modules"] too."""
+    path = request.get("socket")
+    if not isinstance(path, str):
+        raise ValueError("fork_zygote request lacks string field 'socket'")
+    listener = listen_unix(path, 1)  # before fork: the JVM connects at once and its ping waits for the imports
+    parent_pid = os.getpid()
+    try:
+        pid = os.fork()
+    except BaseException:
+        listener.close()
+        os.unlink(path)
+        raise
+    if pid == 0:
+        run_child_zygote(request, listener, zygote_sockets, parent_pid, preloaded)
+    listener.close()
+    return {"ok": True, "pid": pid}
+
+
 def answer_zygote_request(header, fds, zygote_sockets, preloaded):
     op = header.get("op")
     try:
         if op == "ping":
-            return {"ok": True, "pid": os.getpid(), "preloaded": preloaded}
+            return preloaded.describe()
         if op == "fork" and header.get("sandbox") is not None:
             return fork_sandboxed(header, fds, zygote_sockets)
         if op == "fork":
             return fork_instance(header, zygote_sockets)
+        if op == "fork_zygote":
+            return fork_zygote(header, zygote_sockets, preloaded)
         return {"ok": False, "error": "unsupported op %r on a zygote socket" % (op,)}
     except Exception as e:
         return {"ok": False, "error": "%s %s: %s: %s" % (op, header.get("function"), type(e).__name__, e)}
@@ -700,26 +776,32 @@ def serve_zygote_connection(listener, conn, preloaded):
             return
 
 
-def preload_modules(names):
-    loaded = []
-    for name in names:
-        try:
-            importlib.import_module(name)
-        except BaseException as e:
-            print("sockeye zygote: preload of module %r failed: %s: %s" % (name, type(e).__name__, e), file=sys.stderr)
-            sys.stderr.flush()
-            sys.exit(2)
-        loaded.append(name)
-    return loaded
-
-
 def zygote_main(args):
     set_parent_death_signal()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps forked instances for us
     names = [m.strip() for m in (args.preload or "").split(",") if m.strip()]
-    preloaded = preload_modules(names)
+    extend_sys_path([p for p in (args.sys_path or "").split(os.pathsep) if p])
+    preloaded = Preloaded()
+    preloaded.import_all(names)
+    if preloaded.failed:  # the root's own preload list is configuration: a failure there is fatal
+        for name, error in preloaded.failed.items():
+            print("sockeye zygote: preload of module %r failed: %s" % (name, error), file=sys.stderr)
+        sys.stderr.flush()
+        sys.exit(2)
+    freeze_heap()
     listener = listen_unix(args.socket, 1)
     print("READY %d" % os.getpid(), flush=True)
+    serve_zygote(listener, preloaded)
+
+
+def freeze_heap():
+    """Moves every object the zygote holds out of the collector's reach, so that a forked child's garbage
+    collections do not write to (and so copy) the pages it shares with the zygote."""
+    gc.collect()
+    gc.freeze()
+
+
+def serve_zygote(listener, preloaded):
     while True:  # one connection at a time: the JVM keeps a single one open
         conn, _ = listener.accept()
         try:
@@ -731,7 +813,7 @@ def zygote_main(args):
 def instance_main(args):
     set_parent_death_signal()
     code_dir = os.path.abspath(args.code_dir)
-    prepare_instance(code_dir, {})
+    prepare_instance(code_dir, {}, [p for p in (args.sys_path or "").split(os.pathsep) if p])
     listener = listen_unix(args.socket, 1)
     print("READY %d" % os.getpid(), flush=True)
     serve_instance(listener, args.function, args.version, code_dir)
@@ -743,6 +825,7 @@ def parse_args(argv):
     zygote = modes.add_parser("zygote", help="pre-import modules and fork handler instances on request")
     zygote.add_argument("--socket", required=True)
     zygote.add_argument("--preload", default="")
+    zygote.add_argument("--sys-path", default="", help="package directories, joined with os.pathsep")
     instance = modes.add_parser("instance", help="serve one handler in this fresh interpreter")
     instance.add_argument("--socket", required=True)
     instance.add_argument("--code-dir", required=True)
@@ -752,6 +835,7 @@ def parse_args(argv):
     enter.add_argument("--root", required=True)
     enter.add_argument("--cgroup-procs", default="")
     enter.add_argument("command", nargs=argparse.REMAINDER)
+    instance.add_argument("--sys-path", default="", help="package directories, joined with os.pathsep")
     return parser.parse_args(argv)
 
 

@@ -10,9 +10,12 @@ import dev.sockeye.zygote.Instance;
 import dev.sockeye.zygote.InstanceSpec;
 import dev.sockeye.zygote.protocol.WireEvent;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +44,8 @@ public final class InstancePool implements AutoCloseable {
   private final InvocationRunner runner;
   private final Clock clock;
 
-  private final Deque<Instance> idle = new ArrayDeque<>(); // guarded by this
+  private final Deque<Instance> idle = new ArrayDeque<>(); // guarded by this: least recently used first
+  private final Map<Instance, Instant> idleSince = new IdentityHashMap<>(); // guarded by this
   private final Deque<Job> waiting = new ArrayDeque<>(); // guarded by this
   private int alive; // guarded by this: instances alive or being forked
   private boolean retiring; // guarded by this: a newer version took over; keep no idle instances
@@ -74,6 +78,7 @@ public final class InstancePool implements AutoCloseable {
         return job.result();
       }
       warm = idle.pollLast(); // the most recently used instance has the hottest caches
+      idleSince.remove(warm);
       if (warm == null) {
         if (alive >= deployment.limits().concurrency()) {
           waiting.addLast(job);
@@ -131,6 +136,7 @@ public final class InstancePool implements AutoCloseable {
           toClose = healthyOrNull;
         } else if (next == null) {
           idle.addLast(healthyOrNull);
+          idleSince.put(healthyOrNull, clock.instant());
           return;
         }
         handOver = healthyOrNull;
@@ -173,6 +179,25 @@ public final class InstancePool implements AutoCloseable {
   }
 
   /**
+   * Scales toward zero: closes instances idle for longer than {@code idleTimeout}, least recently
+   * used first. Returns how many were closed.
+   */
+  public int reapIdle(Duration idleTimeout) {
+    Instant cutoff = clock.instant().minus(idleTimeout);
+    List<Instance> toClose = new ArrayList<>();
+    synchronized (this) {
+      while (!idle.isEmpty() && !idleSince.get(idle.peekFirst()).isAfter(cutoff)) {
+        Instance oldest = idle.pollFirst();
+        idleSince.remove(oldest);
+        toClose.add(oldest);
+        alive--;
+      }
+    }
+    toClose.forEach(Instance::close);
+    return toClose.size();
+  }
+
+  /**
    * Lets a newer version take over: idle instances are killed now, work already submitted still
    * runs, and instances are closed as they finish instead of going idle. Idempotent.
    */
@@ -183,6 +208,7 @@ public final class InstancePool implements AutoCloseable {
       toClose = new ArrayList<>(idle);
       alive -= idle.size();
       idle.clear();
+      idleSince.clear();
     }
     toClose.forEach(Instance::close);
   }
@@ -203,6 +229,7 @@ public final class InstancePool implements AutoCloseable {
       toClose = new ArrayList<>(idle);
       alive -= idle.size();
       idle.clear();
+      idleSince.clear();
       toReject = new ArrayList<>(waiting);
       waiting.clear();
     }

@@ -35,8 +35,7 @@ class SandboxedInstanceTest {
 
   @BeforeEach
   void start() {
-    executor = new Executor(new ExecutorSettings(Path.of("/usr/bin/python3"), work, List.of(), Duration.ofSeconds(10),
-        SandboxSettings.defaults(work.resolve("sb"), List.of(work))), Clock.systemUTC());
+    executor = new Executor(ExecutorSettings.sandboxed(work, List.of(work)), Clock.systemUTC());
   }
 
   @AfterEach

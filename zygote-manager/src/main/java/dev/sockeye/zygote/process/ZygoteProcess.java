@@ -1,7 +1,10 @@
 package dev.sockeye.zygote.process;
 
+import dev.sockeye.zygote.SandboxHandle;
 import dev.sockeye.zygote.protocol.ForkReply;
 import dev.sockeye.zygote.protocol.ForkRequest;
+import dev.sockeye.zygote.protocol.ForkZygoteRequest;
+import dev.sockeye.zygote.protocol.ZygoteStatus;
 import dev.sockeye.zygote.protocol.Frame;
 import dev.sockeye.zygote.protocol.Frames;
 import dev.sockeye.zygote.protocol.ZygoteCodec;
@@ -12,27 +15,30 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A running zygote and the one control connection the JVM keeps to it. Requests are not thread-safe: the
- * caller (ZygoteManager, under its fork lock) serialises them. {@link #close()} may be called from any
+ * A running zygote and the one control connection the JVM keeps to it. A root zygote is the JVM's own
+ * child ({@link PythonProcess}); a child zygote was forked by another zygote and is known by its pid only.
+ * Requests are not thread-safe: the caller serialises them. {@link #close()} may be called from any
  * thread; it wakes a blocked request, which then fails with {@link ZygoteUnavailableException}.
  */
 public final class ZygoteProcess implements AutoCloseable {
   private final String name;
-  private final PythonProcess python;
+  private final PythonProcess python; // null for a zygote forked by another zygote
+  private final ProcessHandle handle;
   private final Path socket;
   private final FdSocket channel;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AutoCloseable sandbox; // null when unsandboxed; closed after the process has exited
 
-  private ZygoteProcess(String name, PythonProcess python, Path socket, FdSocket channel, AutoCloseable sandbox) {
+  private ZygoteProcess(String name, PythonProcess python, ProcessHandle handle, Path socket, FdSocket channel,
+      AutoCloseable sandbox) {
     this.sandbox = sandbox;
     this.name = name;
     this.python = python;
+    this.handle = handle;
     this.socket = socket;
     this.channel = channel;
   }
@@ -42,7 +48,7 @@ public final class ZygoteProcess implements AutoCloseable {
       Duration startTimeout, AutoCloseable sandbox) {
     PythonProcess python = PythonProcess.start(launcher, "zygote-" + name, builder, startTimeout);
     try {
-      return new ZygoteProcess(name, python, socket, FdSocket.connect(socket, "zygote " + name), sandbox);
+      return new ZygoteProcess(name, python, python.handle(), socket, FdSocket.connect(socket, "zygote " + name), sandbox);
     } catch (IOException e) {
       python.close();
       UnixSockets.deleteQuietly(socket);
@@ -50,16 +56,51 @@ public final class ZygoteProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Connects to a zygote that {@code parent} forked (pid {@code pid}, listening on {@code socket}). The
+   * connection is accepted once the child has finished its imports, so the returned status is final.
+   */
+  public static ZygoteProcess adopt(String name, long pid, Path socket) {
+    ProcessHandle handle = ProcessHandle.of(pid).orElse(null);
+    if (handle == null) {
+      UnixSockets.deleteQuietly(socket);
+      throw new ProcessStartException("adopt zygote " + name + " (pid " + pid + "): it has already exited");
+    }
+    try {
+      // A child zygote lives in its parent's sandbox, which the parent's process owns.
+      return new ZygoteProcess(name, null, handle, socket, FdSocket.connect(socket, "zygote " + name), null);
+    } catch (IOException e) {
+      handle.destroyForcibly();
+      UnixSockets.deleteQuietly(socket);
+      throw new ProcessStartException("adopt zygote " + name + " (pid " + pid + "): " + e.getMessage(), e);
+    }
+  }
+
   public String name() {
     return name;
   }
 
+  /** The root of the sandbox it runs in, as the host sees it; null when unsandboxed. */
+  public Path hostRoot() {
+    return sandbox instanceof SandboxHandle box ? box.hostRoot() : null;
+  }
+
   public long pid() {
-    return python.pid();
+    return handle.pid();
   }
 
   public boolean isAlive() {
-    return !closed.get() && python.isAlive();
+    return !closed.get() && Liveness.isRunning(handle);
+  }
+
+  /** Asks the zygote to fork a child zygote; a broken connection becomes {@link ZygoteUnavailableException}. */
+  public ForkReply forkZygote(ForkZygoteRequest request) {
+    return ZygoteCodec.decodeFork(exchange(ZygoteCodec.encodeForkZygote(request), "fork zygote " + request.name()));
+  }
+
+  /** What the zygote holds imported and what that cost; waits for a new child zygote's imports. */
+  public ZygoteStatus status() {
+    return ZygoteCodec.decodePing(exchange(ZygoteCodec.encodePing(), "ping"));
   }
 
   /** Asks the zygote to fork; a broken connection becomes {@link ZygoteUnavailableException}. */
@@ -79,10 +120,7 @@ public final class ZygoteProcess implements AutoCloseable {
 
   /** The modules the zygote preloaded; also proves it is serving. */
   public List<String> ping() {
-    Frame reply = exchange(ZygoteCodec.encodePing(), "ping");
-    List<String> modules = new ArrayList<>();
-    reply.header().path("preloaded").forEach(m -> modules.add(m.asText()));
-    return modules;
+    return status().preloaded();
   }
 
   private Frame exchange(Frame request, String operation) {
@@ -96,7 +134,7 @@ public final class ZygoteProcess implements AutoCloseable {
 
   private ZygoteUnavailableException unavailable(String operation, IOException e) {
     return new ZygoteUnavailableException(operation + " from zygote " + name + " (pid " + pid() + "): "
-        + describe(e) + "; stderr tail: " + python.stderrTail(), e);
+        + describe(e) + (python == null ? "" : "; stderr tail: " + python.stderrTail()), e);
   }
 
   private String describe(IOException e) {
@@ -116,7 +154,11 @@ public final class ZygoteProcess implements AutoCloseable {
       return;
     }
     UnixSockets.closeQuietly(channel);
-    python.close();
+    if (python != null) {
+      python.close();
+    } else {
+      handle.destroyForcibly(); // its own instances and child zygotes follow via PDEATHSIG
+    }
     UnixSockets.deleteQuietly(socket);
     UnixSockets.closeQuietly(sandbox);
   }

@@ -3,9 +3,11 @@ package dev.sockeye.zygote.protocol;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sockeye.zygote.SandboxHandle;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Maps zygote-socket requests and replies (ping, fork) to frames. Stateless. */
+/** Maps zygote-socket requests and replies (ping, fork, fork_zygote) to frames. Stateless. */
 public final class ZygoteCodec {
   private ZygoteCodec() {}
 
@@ -16,6 +18,7 @@ public final class ZygoteCodec {
     header.put("instance_socket", request.instanceSocket().toString());
     ObjectNode env = header.putObject("env");
     request.env().forEach(env::put);
+    request.sysPath().forEach(header.putArray("sys_path")::add);
     if (request.sandbox() != null) {
       putSandbox(header.putObject("sandbox"), request.sandbox());
     }
@@ -44,6 +47,28 @@ public final class ZygoteCodec {
       fds.add(sandbox.netnsFd());
     }
     return fds;
+  }
+
+  public static Frame encodeForkZygote(ForkZygoteRequest request) {
+    ObjectNode header = Frames.JSON.createObjectNode();
+    header.put("op", "fork_zygote").put("name", request.name()).put("socket", request.socket().toString());
+    request.sysPath().forEach(header.putArray("sys_path")::add);
+    request.modules().forEach(header.putArray("modules")::add);
+    return Frame.of(header);
+  }
+
+  public static ZygoteStatus decodePing(Frame reply) {
+    ObjectNode header = reply.header();
+    if (!header.path("ok").asBoolean(false)) {
+      throw new WireFormatException("decode ping reply: not ok: " + header);
+    }
+    List<String> modules = new ArrayList<>();
+    header.path("preloaded").forEach(m -> modules.add(m.asText()));
+    Map<String, Long> importMicros = new LinkedHashMap<>();
+    header.path("import_us").fields().forEachRemaining(e -> importMicros.put(e.getKey(), e.getValue().asLong()));
+    Map<String, String> failed = new LinkedHashMap<>();
+    header.path("failed").fields().forEachRemaining(e -> failed.put(e.getKey(), e.getValue().asText()));
+    return new ZygoteStatus(header.path("pid").asLong(), modules, importMicros, failed);
   }
 
   public static ForkReply decodeFork(Frame reply) {

@@ -1,0 +1,94 @@
+package dev.sockeye.cli;
+
+import dev.sockeye.executor.bench.BenchFunction;
+import dev.sockeye.executor.bench.ColdStartBench;
+import dev.sockeye.executor.bench.Samples;
+import dev.sockeye.executor.packages.PackageStore;
+import dev.sockeye.zygote.ZygoteManager;
+import dev.sockeye.zygote.ZygoteSettings;
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sockeye bench coldstart}: event-to-result latency by start path for noop, numpy, pandas and Pillow. */
+@Command(name = "coldstart", description = "Cold-start latency: fresh interpreter vs root zygote vs best zygote vs warm.")
+final class ColdStartCommand implements Callable<Integer> {
+  @Option(names = "--samples", defaultValue = "40", description = "Cold starts per path (fresh gets a quarter) (default: ${DEFAULT-VALUE})")
+  int samples;
+
+  @Option(names = "--warm-samples", defaultValue = "400", description = "Events on the warm instance (default: ${DEFAULT-VALUE})")
+  int warmSamples;
+
+  @Option(names = "--pss-instances", defaultValue = "100", description = "Warm pandas instances whose memory is summed; 0 skips (default: ${DEFAULT-VALUE})")
+  int pssInstances;
+
+  @Option(names = "--store", defaultValue = "sockeye-data/packages", description = "Package store to install into and reuse (default: ${DEFAULT-VALUE})")
+  Path store;
+
+  @Option(names = "--python", defaultValue = "/usr/bin/python3")
+  Path python;
+
+  @Mixin PipOptions pip;
+
+  @Override
+  public Integer call() throws Exception {
+    Path work = Files.createTempDirectory("sockeye-bench-");
+    List<ColdStartBench.Result> results = new ArrayList<>();
+    long pss;
+    try (ZygoteManager zygotes = new ZygoteManager(ZygoteSettings.defaults(work), Clock.systemUTC())) {
+      ColdStartBench bench = new ColdStartBench(zygotes, new PackageStore(store, pip.settings(python)), work.resolve("code"), System.out);
+      List<BenchFunction> functions = BenchFunction.standard(jpeg());
+      for (BenchFunction fn : functions) {
+        System.err.println("measuring " + fn.name() + " ...");
+        results.add(bench.run(fn, samples, warmSamples));
+      }
+      pss = pssInstances > 0 ? bench.warmPss(functions.get(2), pssInstances) : 0;
+    }
+    print(results, pss);
+    return 0;
+  }
+
+  private void print(List<ColdStartBench.Result> results, long pss) {
+    System.out.printf("%-8s %-12s %8s %9s %9s %12s%n", "function", "start", "samples", "p50 ms", "p99 ms", "p50 vs fresh");
+    for (ColdStartBench.Result r : results) {
+      double fresh = r.fresh().percentileMillis(50);
+      row(r.function(), "fresh", r.fresh(), fresh);
+      row("", "root zygote", r.rootFork(), fresh);
+      row("", "best zygote", r.bestFork(), fresh);
+      row("", "warm", r.warm(), fresh);
+    }
+    if (pss > 0) {
+      System.out.printf("%n%d warm pandas instances and their zygote: %.0f MB PSS in total (%.1f MB each)%n",
+          pssInstances, pss / 1e6, pss / 1e6 / pssInstances);
+    }
+  }
+
+  private static void row(String fn, String path, Samples s, double fresh) {
+    System.out.printf("%-8s %-12s %8d %9.2f %9.2f %11.1fx%n", fn, path, s.count(), s.percentileMillis(50),
+        s.percentileMillis(99), fresh / s.percentileMillis(50));
+  }
+
+  /** A 640x480 photo-like JPEG, made here so the benchmark needs no image file. */
+  private static byte[] jpeg() throws Exception {
+    BufferedImage image = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setPaint(new GradientPaint(0, 0, Color.ORANGE, 640, 480, Color.BLUE));
+    g.fillRect(0, 0, 640, 480);
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(image, "jpg", out);
+    return out.toByteArray();
+  }
+}

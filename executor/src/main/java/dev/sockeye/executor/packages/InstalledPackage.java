@@ -1,0 +1,17 @@
+package dev.sockeye.executor.packages;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A distribution in the store.
+ *
+ * @param distribution what it is
+ * @param dir {@code <store>/<name>/<version>}: goes on {@code sys.path}
+ * @param modules its top-level importable modules, which a zygote holding it imports
+ */
+public record InstalledPackage(Distribution distribution, Path dir, List<String> modules) {
+  public InstalledPackage {
+    modules = List.copyOf(modules);
+  }
+}

@@ -1,0 +1,106 @@
+package dev.sockeye.zygote;
+
+import dev.sockeye.zygote.process.ProcessMemory;
+import dev.sockeye.zygote.process.ZygoteProcess;
+import dev.sockeye.zygote.protocol.ZygoteStatus;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * A zygote the manager started: the root of a tenant, or a child forked from another zygote that holds
+ * its parent's imports plus its own. Immutable apart from its process's liveness; requests on its one
+ * connection are serialised by {@code lock}, so forks from different zygotes run in parallel.
+ */
+public final class Zygote {
+  private final String name;
+  private final String tenant;
+  private final Zygote parent;
+  private final ZygoteProcess process;
+  private final ZygoteStatus status;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Path hostRoot; // the sandbox root it lives in, as the host sees it; null when unsandboxed
+
+  Zygote(String name, String tenant, Zygote parent, ZygoteProcess process, ZygoteStatus status, Path hostRoot) {
+    this.hostRoot = hostRoot;
+    this.name = name;
+    this.tenant = tenant;
+    this.parent = parent;
+    this.process = process;
+    this.status = status;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String tenant() {
+    return tenant;
+  }
+
+  public Optional<Zygote> parent() {
+    return Optional.ofNullable(parent);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Every module this zygote holds imported, inherited ones included. */
+  public List<String> modules() {
+    return status.preloaded();
+  }
+
+  /** What this zygote's own imports cost, per module, in microseconds. */
+  public Map<String, Long> importMicros() {
+    return status.importMicros();
+  }
+
+  /** Modules it was asked to import but could not, with the error. */
+  public Map<String, String> failedModules() {
+    return status.failed();
+  }
+
+  /**
+   * Its proportional set size: pages shared copy-on-write with its parent and siblings count once in
+   * total, so the sum over a tree is what the tree really costs. 0 when it cannot be read.
+   */
+  public long pssBytes() {
+    return ProcessMemory.pss(pid());
+  }
+
+  /** Forks waiting for this zygote's one connection: how hot it is right now. */
+  public int queueLength() {
+    return lock.getQueueLength() + (lock.isLocked() ? 1 : 0);
+  }
+
+  /** The root of the sandbox it runs in, as the host sees it; null when it runs unsandboxed. */
+  Path hostRoot() {
+    return hostRoot;
+  }
+
+  ZygoteProcess process() {
+    return process;
+  }
+
+  <T> T request(Function<ZygoteProcess, T> call) {
+    lock.lock();
+    try {
+      return call.apply(process);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "zygote " + name + " (pid " + pid() + ")";
+  }
+}
