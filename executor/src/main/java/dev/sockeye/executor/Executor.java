@@ -4,6 +4,7 @@ import dev.sockeye.executor.pool.InstancePool;
 import dev.sockeye.executor.pool.PoolState;
 import dev.sockeye.zygote.ZygoteManager;
 import dev.sockeye.zygote.ZygoteSettings;
+import dev.sockeye.zygote.protocol.InvokeMode;
 import dev.sockeye.zygote.protocol.WireEvent;
 import java.time.Clock;
 import java.util.List;
@@ -72,13 +73,21 @@ public final class Executor implements AutoCloseable {
 
   /** Never blocks; completes with one outcome per event, in order, and never completes exceptionally. */
   public CompletableFuture<List<InvocationOutcome>> invoke(String function, List<WireEvent> events) {
+    return invoke(function, events, InvokeMode.EACH);
+  }
+
+  /**
+   * As {@link #invoke(String, List)}; with {@link InvokeMode#BATCH} the handler gets the events as one
+   * list and may fail some of them (batchItemFailures), which come back as {@code Failed} outcomes.
+   */
+  public CompletableFuture<List<InvocationOutcome>> invoke(String function, List<WireEvent> events, InvokeMode mode) {
     InstancePool pool = pools.get(function);
     if (pool == null || closed.get()) {
       InvocationOutcome rejected =
           new InvocationOutcome.Rejected(closed.get() ? "executor is closing" : "function " + function + " is not deployed");
       return CompletableFuture.completedFuture(events.stream().map(e -> rejected).toList());
     }
-    return pool.submit(events);
+    return pool.submit(events, mode);
   }
 
   /** The version a function runs, if deployed. */

@@ -8,6 +8,7 @@ import dev.sockeye.executor.StartKind;
 import dev.sockeye.executor.Timings;
 import dev.sockeye.zygote.Instance;
 import dev.sockeye.zygote.InstanceSpec;
+import dev.sockeye.zygote.protocol.InvokeMode;
 import dev.sockeye.zygote.protocol.WireEvent;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -65,8 +66,8 @@ public final class InstancePool implements AutoCloseable {
   }
 
   /** Never blocks; the future completes with one outcome per event, in order, and never fails. */
-  public CompletableFuture<List<InvocationOutcome>> submit(List<WireEvent> events) {
-    Job job = Job.of(events, clock.instant());
+  public CompletableFuture<List<InvocationOutcome>> submit(List<WireEvent> events, InvokeMode mode) {
+    Job job = Job.of(events, mode, clock.instant());
     Instance warm;
     synchronized (this) {
       if (closed) {
