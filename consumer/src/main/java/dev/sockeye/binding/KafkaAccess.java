@@ -27,6 +27,10 @@ public record KafkaAccess(String bootstrap, Producer<byte[], byte[]> producer, E
     c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, maxPollIntervalMs(f));
+    // A member that died (kill -9) holds its partitions until its session expires: keep that short.
+    // The poll thread never waits for handlers, so heartbeats are never late because of them.
+    c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+    c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, f.delivery().start().autoOffsetReset());
     if (f.delivery().mode() == DeliveryMode.EXACTLY_ONCE) {
       c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
