@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       UndeployCommand.class,
       ProduceCommand.class,
       ResultsCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      BenchCommand.class
     })
 public final class Main {
   public static void main(String[] args) {
