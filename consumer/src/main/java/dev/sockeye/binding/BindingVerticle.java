@@ -1,154 +1,127 @@
 package dev.sockeye.binding;
 
+import dev.sockeye.binding.retry.RetryPolicy;
+import dev.sockeye.binding.transaction.TransactionalDelivery;
 import dev.sockeye.executor.Executor;
-import dev.sockeye.executor.InvocationOutcome;
+import dev.sockeye.function.DeliveryMode;
 import dev.sockeye.function.FunctionDefinition;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
-import java.time.Instant;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds one function version's topics to the executor. It owns, on its event-loop context, the
- * per-partition offset trackers, their assignment epochs and the in-flight count; the {@link Poller}
- * thread hands records over with {@code runOnContext}. Nothing here blocks: the executor and the
- * publisher return futures, and the poller is closed on a worker thread.
+ * Binds one function version's topics to the executor. Thin: the {@link Dispatcher} holds the
+ * delivery logic and lives on this verticle's event-loop context; the {@link Poller} thread hands
+ * records over with {@code runOnContext}; the {@link Delivery} writes results (and, in exactly-once
+ * mode, commits transactions on its own thread). Nothing here blocks the event loop.
+ *
+ * <p>Stop order: stop dispatching and pause, drain in-flight work with a deadline, flush the
+ * delivery (commit), close the poller (which commits and closes the consumer), close the delivery.
  */
 public final class BindingVerticle extends VerticleBase implements PollerSink {
   private static final Logger log = LoggerFactory.getLogger(BindingVerticle.class);
-  private static final long MAX_PUBLISH_BACKOFF_MS = 30_000;
 
   private final FunctionDefinition function;
   private final String version;
   private final Executor executor;
-  private final ResultPublisher publisher;
-  private final Supplier<Consumer<byte[], byte[]>> consumers;
+  private final KafkaAccess kafka;
   private final Clock clock;
-  private final int maxInFlight;
-
-  private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
   private Poller poller;
-  private int inFlight;
-  private boolean stopping;
-  private Promise<Void> drained;
+  private Delivery delivery;
+  private Dispatcher dispatcher;
 
-  /** The partitions this binding owns in one assignment epoch. */
-  private record PartitionState(long epoch, OffsetTracker tracker) {}
-
-  public BindingVerticle(
-      FunctionDefinition function,
-      String version,
-      Executor executor,
-      KafkaAccess kafka,
-      Clock clock) {
+  public BindingVerticle(FunctionDefinition function, String version, Executor executor, KafkaAccess kafka, Clock clock) {
     this.function = function;
     this.version = version;
     this.executor = executor;
-    this.publisher = new ResultPublisher(kafka.producer(), kafka.sender(), clock);
-    this.consumers = () -> kafka.consumerFor(function.group());
+    this.kafka = kafka;
     this.clock = clock;
-    // Enough queued work to keep every instance busy while results round-trip, and no more:
-    // beyond this the partitions pause, so memory stays bounded whatever the lag.
-    this.maxInFlight = function.limits().concurrency() * 4;
   }
 
   @Override
   public Future<?> start() {
-    poller = new Poller(consumers.get(), function.topics(), function.group(), this);
+    var subscription = new Poller.Subscription(function.topics(), function.delivery().topicPattern());
+    poller = new Poller(kafka.consumerFor(function), subscription, function.group(), function.delivery().start(), drainDeadline(), this);
+    delivery = function.delivery().mode() == DeliveryMode.EXACTLY_ONCE
+        ? new TransactionalDelivery(function.group(), () -> kafka.transactionalProducer(function.group()),
+            poller::groupMetadata, poller::rewind, 20, 1_000_000)
+        : new AtLeastOnceDelivery(kafka.producer(), kafka.sender(), poller::commit, clock);
+    Dispatcher.Loop loop = (delay, task) -> {
+      if (delay <= 0) {
+        context.runOnContext(v -> task.run());
+      } else {
+        vertx.setTimer(delay, id -> task.run());
+      }
+    };
+    dispatcher = new Dispatcher(function, new ResultRecords(function.name(), version, clock),
+        (events, mode) -> executor.invoke(function.name(), events, mode), delivery, loop, poller::pause,
+        new RetryPolicy(function.delivery().retry(), () -> ThreadLocalRandom.current().nextDouble()), clock);
     poller.start();
     return Future.succeededFuture();
+  }
+
+  /** A revocation or stop waits this long for in-flight work: one batch's worth of timeouts, within reason. */
+  private Duration drainDeadline() {
+    long batchMs = (long) function.delivery().batch().size() * function.limits().timeoutMs();
+    return Duration.ofMillis(Math.min(60_000, batchMs + 5_000));
   }
 
   // ---- PollerSink: called on the poll thread, hands off to the context in order.
 
   @Override
   public void records(List<ConsumerRecord<byte[], byte[]>> records, long epoch) {
-    Instant polledAt = clock.instant();
-    context.runOnContext(v -> records.forEach(r -> dispatch(r, epoch, polledAt)));
+    context.runOnContext(v -> dispatcher.offer(records, epoch));
   }
 
   @Override
   public void assigned(Collection<TopicPartition> parts, long epoch) {
-    context.runOnContext(v -> parts.forEach(tp -> partitions.put(tp, new PartitionState(epoch, new OffsetTracker()))));
+    List<TopicPartition> copy = new ArrayList<>(parts);
+    context.runOnContext(v -> dispatcher.assigned(copy, epoch));
   }
 
   @Override
-  public void revoked(Collection<TopicPartition> parts) {
-    context.runOnContext(v -> parts.forEach(partitions::remove));
+  public CompletableFuture<Void> revoking(Collection<TopicPartition> parts) {
+    List<TopicPartition> copy = new ArrayList<>(parts);
+    CompletableFuture<Void> drained = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      dispatcher.revoked(copy);
+      dispatcher.whenIdle(copy, () -> delivery.flush().whenComplete((x, e) -> drained.complete(null)));
+    });
+    return drained;
   }
 
-  // ---- on the context
-
-  private void dispatch(ConsumerRecord<byte[], byte[]> r, long epoch, Instant polledAt) {
-    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-    PartitionState state = partitions.get(tp);
-    if (state == null || state.epoch() != epoch || stopping) {
-      return; // no longer ours: the next owner (or our restart) consumes it from the committed offset
-    }
-    state.tracker().begin(r.offset());
-    if (++inFlight >= maxInFlight) {
-      poller.pause(true);
-    }
-    var subject = new ResultPublisher.Subject(function.name(), version, function.resultTopicFor(r.topic()), r, polledAt);
-    Future.fromCompletionStage(executor.invoke(function.name(), List.of(Events.of(r))), context)
-        .compose(outcomes -> publish(subject, outcomes.get(0), 0))
-        .onComplete(ar -> done(tp, epoch, r.offset(), ar.succeeded()));
+  @Override
+  public void released(Collection<TopicPartition> parts) {
+    List<TopicPartition> copy = new ArrayList<>(parts);
+    context.runOnContext(v -> dispatcher.released(copy));
   }
 
-  /** Retries a failed publication with capped exponential backoff: an unacknowledged result is never committed past. */
-  private Future<Void> publish(ResultPublisher.Subject subject, InvocationOutcome outcome, int attempt) {
-    return Future.fromCompletionStage(publisher.publish(subject, outcome), context)
-        .recover(e -> {
-          if (stopping) {
-            return Future.failedFuture(e);
-          }
-          long backoff = Math.min(MAX_PUBLISH_BACKOFF_MS, 100L << Math.min(attempt, 16));
-          log.warn("publish result of {} to {} failed (attempt {}), retrying in {} ms: {}",
-              Events.idempotencyKey(subject.record()), subject.resultTopic(), attempt + 1, backoff, e.toString());
-          return vertx.timer(backoff).compose(v -> publish(subject, outcome, attempt + 1));
-        });
-  }
-
-  private void done(TopicPartition tp, long epoch, long offset, boolean published) {
-    if (--inFlight <= maxInFlight / 2 && !stopping) {
-      poller.pause(false);
-    }
-    PartitionState state = partitions.get(tp);
-    if (published && state != null && state.epoch() == epoch) {
-      state.tracker().complete(offset).ifPresent(next -> poller.commit(tp, next));
-    }
-    if (inFlight == 0 && drained != null) {
-      drained.tryComplete();
-    }
-  }
-
-  /** Stop order: stop polling new work, drain what is in flight (with a deadline), commit, close the consumer. */
   @Override
   public Future<?> stop() {
-    stopping = true;
-    poller.pause(true);
-    drained = Promise.promise();
-    if (inFlight == 0) {
-      drained.complete();
-    }
-    long deadlineMs = Math.min(60_000, function.limits().timeoutMs() + 5_000L);
-    Future<Void> deadline = vertx.timer(deadlineMs).mapEmpty();
+    poller.pauseAll();
+    Promise<Void> drained = Promise.promise();
+    dispatcher.stop();
+    dispatcher.whenIdle(null, drained::tryComplete);
+    Future<Void> deadline = vertx.timer(drainDeadline().toMillis()).mapEmpty();
     return Future.any(drained.future(), deadline)
+        .compose(v -> Future.fromCompletionStage(delivery.flush(), context))
         .compose(v -> vertx.executeBlocking(() -> {
           poller.close();
+          delivery.close();
           return null;
         }))
-        .onComplete(v -> log.info("binding of {} version {} stopped ({} still in flight)", function.name(), version.substring(0, 12), inFlight));
+        .onComplete(v -> log.info("binding of {} version {} stopped ({} still in flight)",
+            function.name(), version.substring(0, Math.min(12, version.length())), dispatcher.inFlight()));
   }
 }

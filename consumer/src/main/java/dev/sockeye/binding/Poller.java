@@ -1,19 +1,27 @@
 package dev.sockeye.binding;
 
+import dev.sockeye.function.StartPosition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -21,26 +29,37 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the KafkaConsumer of one binding. It runs only on its own thread, "poll-<group>"; other
- * threads post commit and pause requests, which it applies between polls. On revocation it commits
- * what is committable for the revoked partitions before they move.
+ * threads post commit, pause and rewind requests, which it applies between polls. On revocation it
+ * asks the binding to drain the revoked partitions (up to {@code drainDeadline}), commits what is
+ * committable, then lets them go. It publishes the consumer's group metadata for transactions.
  */
 final class Poller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Poller.class);
 
+  /** What to subscribe to: a list of topics, or a pattern (which never matches Sockeye's own or result topics). */
+  record Subscription(List<String> topics, String pattern) {}
+
   private final Consumer<byte[], byte[]> consumer;
-  private final List<String> topics;
+  private final Subscription subscription;
+  private final StartPosition start;
+  private final Duration drainDeadline;
   private final PollerSink sink;
   private final Thread thread;
   private final Map<TopicPartition, OffsetAndMetadata> toCommit = new ConcurrentHashMap<>();
-  private final AtomicBoolean pauseWanted = new AtomicBoolean();
+  private final AtomicReference<Set<TopicPartition>> pauseWanted = new AtomicReference<>(Set.of());
+  private final AtomicBoolean pauseAll = new AtomicBoolean();
+  private final AtomicBoolean rewindWanted = new AtomicBoolean();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicBoolean started = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile ConsumerGroupMetadata groupMetadata;
   private long epoch; // owned by the poll thread
 
-  Poller(Consumer<byte[], byte[]> consumer, List<String> topics, String group, PollerSink sink) {
+  Poller(Consumer<byte[], byte[]> consumer, Subscription subscription, String group, StartPosition start, Duration drainDeadline, PollerSink sink) {
     this.consumer = consumer;
-    this.topics = List.copyOf(topics);
+    this.subscription = subscription;
+    this.start = start;
+    this.drainDeadline = drainDeadline;
     this.sink = sink;
     this.thread = new Thread(this::loop, "poll-" + group);
   }
@@ -55,21 +74,49 @@ final class Poller implements AutoCloseable {
     toCommit.merge(tp, new OffsetAndMetadata(offset), (a, b) -> a.offset() >= b.offset() ? a : b);
   }
 
-  /** From any thread: stop or restart fetching from every assigned partition. */
-  void pause(boolean pause) {
-    pauseWanted.set(pause);
+  /** From any thread: fetch nothing more from {@code partitions} until they are left out of a later call. */
+  void pause(Set<TopicPartition> partitions) {
+    pauseWanted.set(partitions);
+  }
+
+  /** From any thread: stop fetching from every partition (shutdown). */
+  void pauseAll() {
+    pauseAll.set(true);
+  }
+
+  /** From any thread: seek every partition back to its committed offset and start a new epoch (after an aborted transaction). */
+  void rewind() {
+    rewindWanted.set(true);
+  }
+
+  /** The consumer's group metadata as of the latest poll, for sendOffsetsToTransaction; null before the first. */
+  ConsumerGroupMetadata groupMetadata() {
+    return groupMetadata;
   }
 
   private void loop() {
     try {
-      consumer.subscribe(topics, new Rebalance());
+      if (subscription.pattern() != null) {
+        // Never follow our own output, or a pattern like "orders.*" would feed on orders.results.
+        String p = "(?!sockeye\\.)(?!.*\\.(results|dlq)$)(?:" + subscription.pattern() + ")";
+        consumer.subscribe(Pattern.compile(p), new Rebalance());
+      } else {
+        consumer.subscribe(subscription.topics(), new Rebalance());
+      }
       while (running.get()) {
-        runOnce();
+        try {
+          runOnce();
+        } catch (WakeupException e) {
+          throw e;
+        } catch (RuntimeException e) { // a broker outage or a failed seek: survive and poll again
+          log.warn("poll of {} failed, polling again: {}", subscription, e.toString());
+          idle(Duration.ofMillis(500));
+        }
       }
     } catch (WakeupException e) {
       // closing
     } catch (RuntimeException e) {
-      log.error("poller of {} failed: {}", topics, e.toString(), e);
+      log.error("poller of {} failed: {}", subscription, e.toString(), e);
     } finally {
       commitSync(new ArrayList<>(toCommit.keySet()));
       consumer.close(Duration.ofSeconds(5));
@@ -78,9 +125,13 @@ final class Poller implements AutoCloseable {
   }
 
   void runOnce() {
+    if (rewindWanted.getAndSet(false)) {
+      rewindToCommitted();
+    }
     applyPause();
     commitAsync();
     var records = consumer.poll(Duration.ofMillis(100));
+    groupMetadata = consumer.groupMetadata();
     if (!records.isEmpty()) {
       List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>(records.count());
       records.forEach(list::add);
@@ -88,11 +139,52 @@ final class Poller implements AutoCloseable {
     }
   }
 
+  private void rewindToCommitted() {
+    Set<TopicPartition> parts = consumer.assignment();
+    seekToCommittedOrStart(parts);
+    epoch++;
+    sink.assigned(parts, epoch);
+  }
+
+  private void seekToCommittedOrStart(Collection<TopicPartition> parts) {
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(parts), Duration.ofSeconds(30));
+    Map<TopicPartition, Long> byTime = new HashMap<>();
+    for (TopicPartition tp : parts) {
+      OffsetAndMetadata o = committed.get(tp);
+      if (o != null) {
+        consumer.seek(tp, o);
+      } else if (start.timestamp() != null) {
+        byTime.put(tp, start.timestamp().toEpochMilli());
+      } else if (start == StartPosition.LATEST || start.code().equals("latest")) {
+        consumer.seekToEnd(List.of(tp));
+      } else {
+        consumer.seekToBeginning(List.of(tp));
+      }
+    }
+    if (!byTime.isEmpty()) {
+      Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(byTime, Duration.ofSeconds(30));
+      byTime.keySet().forEach(tp -> {
+        OffsetAndTimestamp at = found.get(tp);
+        if (at != null) {
+          consumer.seek(tp, at.offset());
+        } else {
+          consumer.seekToEnd(List.of(tp)); // nothing that recent yet: start at the end
+        }
+      });
+    }
+  }
+
   private void applyPause() {
-    if (pauseWanted.get()) {
-      consumer.pause(consumer.assignment()); // includes partitions assigned since the last pause
-    } else if (!consumer.paused().isEmpty()) {
-      consumer.resume(consumer.paused());
+    Set<TopicPartition> assigned = consumer.assignment();
+    Set<TopicPartition> want = new HashSet<>(pauseAll.get() ? assigned : pauseWanted.get());
+    want.retainAll(assigned);
+    Set<TopicPartition> resume = new HashSet<>(consumer.paused());
+    resume.removeAll(want);
+    if (!want.isEmpty()) {
+      consumer.pause(want);
+    }
+    if (!resume.isEmpty()) {
+      consumer.resume(resume);
     }
   }
 
@@ -135,22 +227,45 @@ final class Poller implements AutoCloseable {
     toCommit.merge(tp, o, (a, b) -> a.offset() >= b.offset() ? a : b);
   }
 
+  private static void idle(Duration d) {
+    try {
+      Thread.sleep(d.toMillis()); // only on the poll thread, after a failure: do not spin against a dead broker
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private final class Rebalance implements ConsumerRebalanceListener {
+    /** Stop dispatching, drain with a deadline, commit, then release. */
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      sink.revoked(partitions);
+      if (partitions.isEmpty()) {
+        return;
+      }
+      try {
+        sink.revoking(partitions).get(drainDeadline.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        log.warn("in-flight work of {} did not drain within {}; committing what is done", partitions, drainDeadline);
+      } catch (Exception e) {
+        log.warn("drain of {} failed: {}", partitions, e.toString());
+      }
       commitSync(partitions);
+      sink.released(partitions);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      sink.revoked(partitions);
+      sink.revoking(partitions);
+      sink.released(partitions);
       partitions.forEach(toCommit::remove); // another member owns them already: committing would fail
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       epoch++;
+      if (start.timestamp() != null && !partitions.isEmpty()) {
+        seekToCommittedOrStart(partitions);
+      }
       sink.assigned(partitions, epoch);
     }
   }

@@ -2,6 +2,7 @@ package dev.sockeye.binding;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -10,9 +11,16 @@ interface PollerSink {
   /** Records of partitions assigned in {@code epoch}. */
   void records(List<ConsumerRecord<byte[], byte[]>> records, long epoch);
 
-  /** Partitions now owned; results of earlier epochs for them must not be committed. */
+  /** Partitions now owned (or rewound to their committed offsets); results of earlier epochs for them must not be committed. */
   void assigned(Collection<TopicPartition> partitions, long epoch);
 
-  /** Partitions no longer owned. */
-  void revoked(Collection<TopicPartition> partitions);
+  /**
+   * Partitions about to move: stop dispatching them and drain their in-flight work. Completes once
+   * they are drained and what is committable was handed to the poller (or committed in a
+   * transaction); the poller waits for it up to its drain deadline, commits, then releases.
+   */
+  CompletableFuture<Void> revoking(Collection<TopicPartition> partitions);
+
+  /** Partitions no longer owned: late results for them are dropped. */
+  void released(Collection<TopicPartition> partitions);
 }

@@ -17,6 +17,7 @@ final class MountNamespace {
   static final String MARKER = "SOCKEYE_PRIVATE_MOUNT_NS";
   private static final Set<String> SANDBOXING = Set.of("run", "demo", "bench");
   private static final Path UNSHARE = Path.of("/usr/bin/unshare");
+  private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
   private MountNamespace() {}
 
@@ -25,8 +26,9 @@ final class MountNamespace {
     List<String> list = List.of(args);
     boolean sandboxing = !list.isEmpty() && SANDBOXING.contains(list.get(0)) && !list.contains("--unsafe-no-sandbox")
         && !list.contains("--help") && !list.contains("-h");
-    if (!sandboxing || System.getenv(MARKER) != null || !Files.isExecutable(UNSHARE) || !isRoot()
-        || !sharesInitsMountNamespace()) {
+    // Always once, whatever namespace we start in (the MARKER stops a second time): whether we share init's
+    // namespace cannot always be read (/proc/1 may be hidden), and a private one costs nothing.
+    if (!sandboxing || System.getenv(MARKER) != null || !Files.isExecutable(UNSHARE) || !isRoot()) {
       return List.of();
     }
     ProcessHandle.Info self = ProcessHandle.current().info();
@@ -34,6 +36,10 @@ final class MountNamespace {
       return List.of();
     }
     List<String> command = new ArrayList<>(List.of(UNSHARE.toString(), "--mount", "--propagation", "private", "--"));
+    if (Files.isExecutable(SETPRIV)) {
+      // The service dies with this wrapper even on SIGKILL, and its mount namespace (every sandbox mount) with it.
+      command.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
+    }
     command.add(self.command().get());
     command.addAll(List.of(self.arguments().get()));
     return command;
@@ -53,14 +59,6 @@ final class MountNamespace {
       // the hook is running already; nothing to remove
     }
     return code;
-  }
-
-  private static boolean sharesInitsMountNamespace() {
-    try {
-      return Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).equals(Files.readSymbolicLink(Path.of("/proc/1/ns/mnt")));
-    } catch (IOException | SecurityException e) {
-      return false; // cannot tell (e.g. /proc/1 hidden): run as we are
-    }
   }
 
   private static boolean isRoot() {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import dev.sockeye.executor.HandlerCacheSettings;
 import dev.sockeye.executor.zygotes.TreeSettings;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -45,6 +46,12 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--idle-timeout-ms", defaultValue = "300000", description = "Idle time after which an instance is closed (default: ${DEFAULT-VALUE})")
   long idleTimeoutMs;
 
+  @Option(names = "--freeze-after-ms", defaultValue = "1000", description = "Idle time after which an instance is frozen with the cgroup freezer (default: ${DEFAULT-VALUE})")
+  long freezeAfterMs;
+
+  @Option(names = "--frozen-memory-mb", defaultValue = "1024", description = "Memory frozen instances may hold, measured from their cgroups; least recently used go first (default: ${DEFAULT-VALUE})")
+  long frozenMemoryMb;
+
   @Override
   public Integer call() throws Exception {
     Files.createDirectories(dataDir);
@@ -53,7 +60,8 @@ final class RunCommand implements Callable<Integer> {
     try {
       service = SockeyeService.start(new ServiceSettings(kafka.bootstrap(), dataDir, python, sandbox.isolation(),
           new Caching(pip.settings(python), new TreeSettings(growthThreshold, zygoteMemoryMb << 20),
-              Duration.ofMillis(idleTimeoutMs), zygoteTree)), Clock.systemUTC());
+              new HandlerCacheSettings(Duration.ofMillis(freezeAfterMs), Duration.ofMillis(idleTimeoutMs), frozenMemoryMb << 20),
+              zygoteTree)), Clock.systemUTC());
     } catch (RuntimeException e) {
       kafka.close();
       throw e;

@@ -18,9 +18,9 @@ final class StatusFormat {
     sb.append("  functions:\n");
     s.path("functions").fields().forEachRemaining(e -> {
       JsonNode f = e.getValue();
-      sb.append(String.format("    %-20s %s instances=%d busy=%d idle=%d waiting=%d%s%n", e.getKey(),
+      sb.append(String.format("    %-20s %s instances=%d busy=%d idle=%d (frozen %d) waiting=%d%s%n", e.getKey(),
           f.path("version").asText("-").substring(0, Math.min(12, f.path("version").asText("-").length())),
-          f.path("instances").asInt(), f.path("busy").asInt(), f.path("idle").asInt(), f.path("waiting").asInt(),
+          f.path("instances").asInt(), f.path("busy").asInt(), f.path("idle").asInt(), f.path("frozen").asInt(), f.path("waiting").asInt(),
           f.has("error") ? "\n      ERROR: " + f.path("error").asText() : ""));
     });
     sb.append("  zygote tree:\n");

@@ -103,7 +103,7 @@ public final class Registry implements AutoCloseable {
           }
           return;
         }
-        specs.put(name, AvroBytes.decode(r.value(), FunctionSpec::fromByteBuffer));
+        specs.put(name, SpecCodec.decodeSpec(r.value()));
       } else {
         codes.put(name, AvroBytes.decode(r.value(), FunctionCode::fromByteBuffer));
       }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 public final class FunctionYaml {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-  private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+  static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
   private static final Set<String> TOP_FIELDS =
       Set.of("name", "triggers", "result_topic", "timeout_ms", "memory_mb", "concurrency",
           "pids", "cpu_shares", "scratch_mb", "network", "tenant");
@@ -48,7 +48,12 @@ public final class FunctionYaml {
     if (!NAME.matcher(name).matches()) {
       throw invalid("name", "must match " + NAME + " (got '" + name + "')");
     }
-    List<String> topics = topics(root);
+    JsonNode kafka = kafka(root);
+    List<String> topics = topics(kafka);
+    DeliverySettings delivery = KafkaTriggerYaml.parse(kafka, this::invalid);
+    if (topics.isEmpty() && delivery.topicPattern() == null) {
+      throw invalid("triggers.kafka.topics", "must be a non-empty list of topic names (or set triggers.kafka.topic_pattern)");
+    }
     String resultTopic = text(root, "result_topic", false);
     if (resultTopic != null && !TOPIC.matcher(resultTopic).matches()) {
       throw invalid("result_topic", "is not a valid Kafka topic name (got '" + resultTopic + "')");
@@ -64,7 +69,7 @@ public final class FunctionYaml {
         integer(root, "pids", FunctionLimits.DEFAULT_PIDS, 4, 32_768),
         integer(root, "cpu_shares", FunctionLimits.DEFAULT_CPU_SHARES, 2, 262_144),
         integer(root, "scratch_mb", FunctionLimits.DEFAULT_SCRATCH_MB, 1, 65_536), network(root)),
-        tenant == null ? "" : tenant);
+        delivery, tenant == null ? "" : tenant);
   }
 
   private Network network(JsonNode root) {
@@ -90,7 +95,7 @@ public final class FunctionYaml {
     }
   }
 
-  private List<String> topics(JsonNode root) {
+  private JsonNode kafka(JsonNode root) {
     JsonNode triggers = root.get("triggers");
     if (triggers == null || !triggers.isObject()) {
       throw invalid("triggers", "is required: a mapping with 'kafka: {topics: [...]}'");
@@ -100,8 +105,15 @@ public final class FunctionYaml {
     if (kafka == null || !kafka.isObject()) {
       throw invalid("triggers.kafka", "is required: a mapping with 'topics: [...]'");
     }
-    rejectUnknown(kafka, "triggers.kafka.", Set.of("topics"));
+    rejectUnknown(kafka, "triggers.kafka.", KafkaTriggerYaml.FIELDS);
+    return kafka;
+  }
+
+  private List<String> topics(JsonNode kafka) {
     JsonNode list = kafka.get("topics");
+    if (list == null && kafka.hasNonNull("topic_pattern")) {
+      return List.of();
+    }
     if (list == null || !list.isArray() || list.isEmpty()) {
       throw invalid("triggers.kafka.topics", "must be a non-empty list of topic names");
     }

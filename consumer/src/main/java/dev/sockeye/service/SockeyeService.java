@@ -70,7 +70,7 @@ public final class SockeyeService implements AutoCloseable {
     this.executor = startExecutor(settings, work, clock); // fails fast naming what the host lacks for sandboxes
     this.vertx = Vertx.vertx();
     this.producer = new KafkaProducer<>(KafkaClients.producerConfig(settings.bootstrapServers(), "sockeye-results"));
-    KafkaAccess kafka = new KafkaAccess(settings.bootstrapServers(), producer, sender);
+    KafkaAccess kafka = new KafkaAccess(settings.bootstrapServers(), producer, sender, instanceId(settings.dataDir()));
     status.scheduleWithFixedDelay(this::publishStatus, 0, 5, TimeUnit.SECONDS);
     this.registry = new Registry(settings.bootstrapServers(), settings.dataDir().resolve("functions"), new Listener(kafka));
   }
@@ -88,11 +88,25 @@ public final class SockeyeService implements AutoCloseable {
     Caching caching = settings.caching();
     try {
       return new Executor(new ExecutorSettings(settings.python(), work, List.of(), Duration.ofSeconds(30), store,
-          caching.pip(), caching.tree(), caching.idleTimeout(), sandbox), clock);
+          caching.pip(), caching.tree(), caching.handlerCache(), sandbox), clock);
     } catch (RuntimeException e) {
       admin.close(Duration.ZERO);
       throw e;
     }
+  }
+
+  /**
+   * A stable id for this service instance, kept in its data directory: transactional producers
+   * derive their ids from it, so a restart fences its predecessor's zombie transactions at once.
+   */
+  private static String instanceId(Path dataDir) throws java.io.IOException {
+    Path file = dataDir.resolve("instance-id");
+    if (Files.isRegularFile(file)) {
+      return Files.readString(file).trim();
+    }
+    String id = java.util.UUID.randomUUID().toString().substring(0, 12);
+    Files.writeString(file, id);
+    return id;
   }
 
   /** Starts the service and waits until every deployment known to the cluster is running. */
@@ -151,6 +165,7 @@ public final class SockeyeService implements AutoCloseable {
       List<String> resultTopics = d.definition().topics().stream().map(d.definition()::resultTopicFor).distinct().toList();
       List<String> topics = new ArrayList<>(d.definition().topics());
       topics.addAll(resultTopics);
+      d.definition().topics().stream().map(d.definition().delivery()::deadLetterTopicFor).distinct().forEach(topics::add);
       ControlTopics.ensureTopics(admin, topics); // an external cluster may not auto-create them
       Future<String> replaced = stopBinding(name);
       bindings.put(name, replaced.transform(v -> vertx.deployVerticle(new BindingVerticle(d.definition(), d.version(), executor, kafka, clock))));

@@ -26,7 +26,7 @@ final class StatusReport {
       ObjectNode n = fns.putObject(f);
       executor.deployment(f).ifPresent(d -> n.put("version", d.version()).put("tenant", d.tenant()));
       executor.poolState(f).ifPresent(s -> n.put("instances", s.alive()).put("idle", s.idle()).put("busy", s.alive() - s.idle())
-          .put("waiting", s.waiting()));
+          .put("waiting", s.waiting()).put("frozen", s.frozen()));
       if (errors.containsKey(f)) {
         n.put("error", errors.get(f));
       }

@@ -56,7 +56,7 @@ class FunctionYamlTest {
     "name: a\\ntriggers: {kafka: {topics: [t]}}\\ntimeout_ms: soon     | timeout_ms      | must be an integer",
     "name: a\\ntriggers: {kafka: {topics: [t]}}\\nconcurrency: 0       | concurrency     | between 1 and",
     "name: a\\ntriggers: {kafka: {topics: [t]}}\\nmemroy_mb: 64        | memroy_mb       | not a known field",
-    "name: a\\ntriggers: {kafka: {topics: [t], group: g}}              | triggers.kafka.group | not a known field",
+    "name: a\\ntriggers: {kafka: {topics: [t], grup: g}}               | triggers.kafka.grup | not a known field",
   })
   void invalidFieldIsNamedWithTheReason(String yaml, String field, String reason) {
     InvalidFunctionException e = assertThrows(InvalidFunctionException.class, () -> parse(yaml.replace("\\n", "\n")));

@@ -16,6 +16,7 @@ import dev.sockeye.zygote.InstanceSpec;
 import dev.sockeye.zygote.SandboxHandle;
 import dev.sockeye.zygote.ZygoteManager;
 import dev.sockeye.zygote.ZygoteSettings;
+import dev.sockeye.zygote.protocol.InvokeMode;
 import dev.sockeye.zygote.protocol.WireEvent;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -77,7 +78,8 @@ public final class Executor implements AutoCloseable {
         settings.python(), settings.workDir(), settings.preloadModules(), settings.zygoteStartTimeout()), clock, sandboxes);
     this.store = new PackageStore(settings.packageStore(), settings.pip());
     this.tree = new ZygoteTree(zygotes, settings.tree(), builder, paths);
-    long reapMs = Math.max(100, Math.min(1_000, settings.idleTimeout().toMillis() / 2));
+    long reapMs = Math.max(50, Math.min(1_000, Math.min(settings.handlerCache().idleTimeout().toMillis(),
+        settings.handlerCache().freezeAfter().toMillis()) / 2));
     timer.scheduleWithFixedDelay(this::scaleDown, reapMs, reapMs, TimeUnit.MILLISECONDS);
     timer.scheduleWithFixedDelay(() -> builder.execute(tree::maintain), 5, 5, TimeUnit.SECONDS);
   }
@@ -148,14 +150,22 @@ public final class Executor implements AutoCloseable {
 
   /** Never blocks; completes with one outcome per event, in order, and never completes exceptionally. */
   public CompletableFuture<List<InvocationOutcome>> invoke(String function, List<WireEvent> events) {
+    return invoke(function, events, InvokeMode.EACH);
+  }
+
+  /**
+   * As {@link #invoke(String, List)}; with {@link InvokeMode#BATCH} the handler gets the events as one
+   * list and may fail some of them (batchItemFailures), which come back as {@code Failed} outcomes.
+   */
+  public CompletableFuture<List<InvocationOutcome>> invoke(String function, List<WireEvent> events, InvokeMode mode) {
     InstancePool pool = pools.get(function);
     if (pool == null || closed.get()) {
       InvocationOutcome rejected = new InvocationOutcome.Rejected(
           closed.get() ? "executor is closing" : "function " + function + " is not deployed");
       return CompletableFuture.completedFuture(events.stream().map(e -> rejected).toList());
     }
-    return sandboxes != null ? pool.submit(events)
-        : pool.submit(events).thenApply(outcomes -> outcomes.stream().map(Unsandboxed::relabel).toList());
+    return sandboxes != null ? pool.submit(events, mode)
+        : pool.submit(events, mode).thenApply(outcomes -> outcomes.stream().map(Unsandboxed::relabel).toList());
   }
 
   /** The version a function runs, if deployed. */
@@ -176,16 +186,44 @@ public final class Executor implements AutoCloseable {
     return store;
   }
 
+  /** On the timer: close long-idle instances, freeze idle ones, and keep frozen ones within their budget. */
   private void scaleDown() {
     try {
+      HandlerCacheSettings cache = settings.handlerCache();
       pools.forEach((name, pool) -> {
-        int closedNow = pool.reapIdle(settings.idleTimeout());
+        int closedNow = pool.reapIdle(cache.idleTimeout());
         if (closedNow > 0) {
-          log.debug("{}: closed {} instances idle for over {}", name, closedNow, settings.idleTimeout());
+          log.debug("{}: closed {} instances idle for over {}", name, closedNow, cache.idleTimeout());
+        }
+        if (sandboxes != null) {
+          pool.freezeIdle(cache.freezeAfter());
         }
       });
+      evictFrozenOverBudget(cache.frozenMemoryBudgetBytes());
     } catch (RuntimeException e) {
       log.warn("scaling idle instances down failed: {}", e.toString()); // the timer must keep running
+    }
+  }
+
+  /** Least recently used first, measured from the cgroups: what frozen instances really hold, not their limits. */
+  private void evictFrozenOverBudget(long budget) {
+    List<InstancePool.FrozenInstance> frozen = new java.util.ArrayList<>();
+    pools.values().forEach(p -> frozen.addAll(p.frozenInstances()));
+    frozen.sort(java.util.Comparator.comparing(InstancePool.FrozenInstance::idleSince));
+    long total = 0;
+    Map<InstancePool.FrozenInstance, Long> bytes = new java.util.HashMap<>();
+    for (var f : frozen) {
+      long b = f.instance().sandbox().map(SandboxHandle::memoryBytes).orElse(0L);
+      bytes.put(f, b);
+      total += b;
+    }
+    for (var f : frozen) {
+      if (total <= budget) {
+        return;
+      }
+      if (f.pool().evictIdle(f.instance())) {
+        total -= bytes.get(f);
+      }
     }
   }
 

@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param packageStore where distributions are installed, one directory per name and version
  * @param pip how pip resolves and installs
  * @param tree how the zygote tree grows and shrinks
- * @param idleTimeout how long an idle instance is kept before its function scales down
+ * @param handlerCache when idle instances are frozen and closed
  * @param sandbox how to sandbox zygotes and instances; null runs them unsandboxed (development only).
  *     Its package directory must be {@code packageStore}: sandboxes see the store at /packages
  */
@@ -30,7 +30,7 @@ public record ExecutorSettings(
     Path packageStore,
     PipSettings pip,
     TreeSettings tree,
-    Duration idleTimeout,
+    HandlerCacheSettings handlerCache,
     SandboxSettings sandbox) {
   public ExecutorSettings {
     Objects.requireNonNull(python, "python");
@@ -42,9 +42,7 @@ public record ExecutorSettings(
     if (zygoteStartTimeout.isNegative() || zygoteStartTimeout.isZero()) {
       throw new IllegalArgumentException("zygote_start_timeout must be > 0 (got " + zygoteStartTimeout + ")");
     }
-    if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-      throw new IllegalArgumentException("idle_timeout must be > 0 (got " + idleTimeout + ")");
-    }
+    Objects.requireNonNull(handlerCache, "handler_cache");
     if (sandbox != null && !sandbox.packages().toAbsolutePath().equals(packageStore.toAbsolutePath())) {
       throw new IllegalArgumentException("sandbox packages " + sandbox.packages() + " must be the package store "
           + packageStore + ": sandboxes see the store at /packages");
@@ -55,7 +53,7 @@ public record ExecutorSettings(
   public static ExecutorSettings defaults(Path workDir) {
     Path python = Path.of("/usr/bin/python3");
     return new ExecutorSettings(python, workDir, List.of(), Duration.ofSeconds(10), workDir.resolve("packages"),
-        PipSettings.defaults(python), TreeSettings.defaults(), Duration.ofMinutes(5), null);
+        PipSettings.defaults(python), TreeSettings.defaults(), HandlerCacheSettings.defaults(), null);
   }
 
   /** As {@link #defaults}, sandboxed with the host base and {@code hidden} paths covered. */
@@ -65,24 +63,24 @@ public record ExecutorSettings(
   }
 
   public ExecutorSettings withPip(PipSettings pip) {
-    return new ExecutorSettings(python, workDir, preloadModules, zygoteStartTimeout, packageStore, pip, tree, idleTimeout, sandbox);
+    return new ExecutorSettings(python, workDir, preloadModules, zygoteStartTimeout, packageStore, pip, tree, handlerCache, sandbox);
   }
 
   public ExecutorSettings withTree(TreeSettings tree) {
-    return new ExecutorSettings(python, workDir, preloadModules, zygoteStartTimeout, packageStore, pip, tree, idleTimeout, sandbox);
+    return new ExecutorSettings(python, workDir, preloadModules, zygoteStartTimeout, packageStore, pip, tree, handlerCache, sandbox);
   }
 
-  public ExecutorSettings withIdleTimeout(Duration idleTimeout) {
-    return new ExecutorSettings(python, workDir, preloadModules, zygoteStartTimeout, packageStore, pip, tree, idleTimeout, sandbox);
+  public ExecutorSettings withHandlerCache(HandlerCacheSettings handlerCache) {
+    return new ExecutorSettings(python, workDir, preloadModules, zygoteStartTimeout, packageStore, pip, tree, handlerCache, sandbox);
   }
 
   /** Checks the store and the sandbox agree only once both are set: set the store second. */
   public ExecutorSettings withSandbox(SandboxSettings sandbox) {
     return new ExecutorSettings(python, workDir, preloadModules, zygoteStartTimeout,
-        sandbox == null ? packageStore : sandbox.packages(), pip, tree, idleTimeout, sandbox);
+        sandbox == null ? packageStore : sandbox.packages(), pip, tree, handlerCache, sandbox);
   }
 
   public ExecutorSettings withPackageStore(Path store) {
-    return new ExecutorSettings(python, workDir, preloadModules, zygoteStartTimeout, store, pip, tree, idleTimeout, sandbox);
+    return new ExecutorSettings(python, workDir, preloadModules, zygoteStartTimeout, store, pip, tree, handlerCache, sandbox);
   }
 }

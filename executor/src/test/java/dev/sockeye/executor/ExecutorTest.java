@@ -130,7 +130,8 @@ class ExecutorTest {
   @Test
   void idleFunctionScalesToZeroAndTheNextEventStartsAnInstanceAgain() throws Exception {
     executor.close();
-    executor = new Executor(ExecutorSettings.sandboxed(work, List.of(work)).withIdleTimeout(Duration.ofMillis(200)), Clock.systemUTC());
+    executor = new Executor(ExecutorSettings.sandboxed(work, List.of(work))
+        .withHandlerCache(new HandlerCacheSettings(Duration.ofMinutes(1), Duration.ofMillis(200), 1L << 30)), Clock.systemUTC());
     deploy("idle", "def f(e):\n    return 1\n", 5000, 2);
     assertEquals(StartKind.ZYGOTE, invoke("idle", "0").startKind());
     assertEquals(1, executor.poolState("idle").orElseThrow().alive());
@@ -147,6 +148,31 @@ class ExecutorTest {
     Files.writeString(dir.resolve("f.py"), "import tinylib\ndef f(e):\n    return tinylib.VERSION\n");
     executor.deploy(new FunctionDeployment("req", "v1", dir, new FunctionLimits(5000, 64, 1), List.of("tinylib"), ""));
     assertEquals("\"1.5\"", output(invoke("req", "0")));
+  }
+
+  @Test
+  void idleInstanceIsFrozenAndTheNextEventThawsItWarm() throws Exception {
+    executor.close();
+    executor = new Executor(ExecutorSettings.sandboxed(work, List.of(work))
+        .withHandlerCache(new HandlerCacheSettings(Duration.ofMillis(100), Duration.ofMinutes(5), 1L << 30)), Clock.systemUTC());
+    deploy("cold", "import os\ndef f(e):\n    return os.environ.get('SOCKEYE_TOKEN', 'x')\n", 5000, 1);
+    assertEquals(StartKind.ZYGOTE, invoke("cold", "0").startKind());
+    await().atMost(Duration.ofSeconds(5)).until(() -> executor.poolState("cold").orElseThrow().frozen() == 1);
+    InvocationOutcome thawed = invoke("cold", "0");
+    assertEquals(StartKind.WARM, thawed.startKind(), "a frozen instance is thawed, not replaced");
+    assertInstanceOf(Succeeded.class, thawed);
+    assertEquals(0, executor.poolState("cold").orElseThrow().frozen());
+  }
+
+  @Test
+  void frozenInstancesOverTheMemoryBudgetAreClosedLeastRecentlyUsedFirst() throws Exception {
+    executor.close();
+    executor = new Executor(ExecutorSettings.sandboxed(work, List.of(work))
+        .withHandlerCache(new HandlerCacheSettings(Duration.ofMillis(100), Duration.ofMinutes(5), 0)), Clock.systemUTC());
+    deploy("budget", "def f(e):\n    return 1\n", 5000, 1);
+    invoke("budget", "0");
+    await().atMost(Duration.ofSeconds(5)).until(() -> executor.poolState("budget").orElseThrow().alive() == 0);
+    assertEquals(StartKind.ZYGOTE, invoke("budget", "0").startKind());
   }
 
   @Test

@@ -42,6 +42,46 @@ final class Cluster {
     }
   }
 
+  /** Sends {@code count} JSON records {"i": n} with keys spread over {@code keys}, fast. */
+  static void sendMany(String topic, int count, int keys) {
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(SharedKafka.bootstrap(), "test"))) {
+      for (int i = 0; i < count; i++) {
+        p.send(new ProducerRecord<>(topic, ("k" + (i % keys)).getBytes(StandardCharsets.UTF_8), ("{\"i\": " + i + "}").getBytes(StandardCharsets.UTF_8)));
+      }
+      p.flush();
+    }
+  }
+
+  /**
+   * Reads results of {@code topic} until every one of {@code expected} idempotency keys was seen or
+   * {@code timeout} passed; returns how often each key was seen.
+   */
+  static Map<String, Integer> resultCounts(String topic, int expected, Duration timeout, boolean readCommitted) {
+    Map<String, Object> config = KafkaClients.consumerConfig(SharedKafka.bootstrap(), null, "test-reader");
+    config.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
+    Map<String, Integer> counts = new HashMap<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(config)) {
+      List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      while (counts.size() < expected && System.nanoTime() < deadline) {
+        for (var r : consumer.poll(Duration.ofMillis(200))) {
+          counts.merge(AvroBytes.decode(r.value(), InvocationResult::fromByteBuffer).getIdempotencyKey(), 1, Integer::sum);
+        }
+      }
+      // what arrives shortly after the last key (duplicates) counts too
+      long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+      while (System.nanoTime() < settle) {
+        for (var r : consumer.poll(Duration.ofMillis(200))) {
+          counts.merge(AvroBytes.decode(r.value(), InvocationResult::fromByteBuffer).getIdempotencyKey(), 1, Integer::sum);
+        }
+      }
+    }
+    return counts;
+  }
+
   static List<byte[]> json(List<String> values) {
     return values.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toList();
   }

@@ -85,7 +85,8 @@ class HostileHandlerTest {
     for (String e : expected) {
       assertTrue(r.getErrorMessage().toString().contains(e), "expected '" + e + "' in: " + r.getErrorMessage());
     }
-    assertEquals(StartKind.ZYGOTE, r.getStartKind());
+    // Sandboxed, whichever attempt the result is from: retries reuse the (sandboxed) warm instance.
+    assertTrue(r.getStartKind() == StartKind.ZYGOTE || r.getStartKind() == StartKind.WARM, r.getStartKind().toString());
   }
 
   private static String quote(Object o) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockeye.cli.Main;
 import dev.sockeye.control.Deployer;
 import dev.sockeye.executor.FunctionLimits;
+import dev.sockeye.executor.HandlerCacheSettings;
 import dev.sockeye.executor.packages.Wheels;
 import dev.sockeye.executor.zygotes.TreeSettings;
 import dev.sockeye.function.FunctionDefinition;
@@ -47,7 +48,7 @@ class PackagesTest {
   static void start() {
     wheels = new Wheels(wheelDir).add("sharedlib", "1.0", 0).add("otherlib", "2.0", 0, "sharedlib>=1");
     service = SockeyeService.start(new ServiceSettings(SharedKafka.bootstrap(), dataDir, PYTHON)
-        .withCaching(new Caching(wheels.pip(), TreeSettings.defaults(), Duration.ofMinutes(5), null)), Clock.systemUTC());
+        .withCaching(new Caching(wheels.pip(), TreeSettings.defaults(), HandlerCacheSettings.defaults(), null)), Clock.systemUTC());
   }
 
   @AfterAll

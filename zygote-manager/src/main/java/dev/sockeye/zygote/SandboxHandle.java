@@ -34,6 +34,17 @@ public interface SandboxHandle extends AutoCloseable {
   /** How long building the sandbox took (mounts, cgroup, namespace). */
   Duration setupTime();
 
+  /** Stops every process in the sandbox (cgroup freezer); blocking, quick. */
+  default void freeze() {}
+
+  /** Lets a frozen sandbox run again. */
+  default void thaw() {}
+
+  /** Memory charged to the sandbox's cgroup now (usage, not the limit); 0 when unknown. */
+  default long memoryBytes() {
+    return 0;
+  }
+
   /** True once the kernel's OOM killer has killed a process in this sandbox's memory cgroup. */
   boolean outOfMemory();
 

@@ -307,12 +307,64 @@ def run_event(handler, wire, blobs, deadline_ms, out_blobs):
             "handler_us": _micros_since(start)}
 
 
+def _ok_result(output, out_blobs, handler_us):
+    try:
+        body, content_type = encode_output(output)
+    except TypeError as e:
+        return error_result("TypeError", str(e), "", handler_us)
+    out_blobs.append(body)
+    return {"status": "ok", "output": len(out_blobs) - 1, "content_type": content_type, "handler_us": handler_us}
+
+
+def _batch_outputs(result, wires):
+    """Per-event outputs and the set of failed idempotency keys, from what a batch handler returned."""
+    failed = set()
+    outputs = None
+    if isinstance(result, dict) and "batchItemFailures" in result:
+        for item in result.get("batchItemFailures") or []:
+            failed.add(item.get("itemIdentifier") if isinstance(item, dict) else item)
+        outputs = result.get("results")
+    elif isinstance(result, list) and len(result) == len(wires):
+        outputs = result
+    if not (isinstance(outputs, list) and len(outputs) == len(wires)):
+        outputs = [None if failed else result] * len(wires)
+    return outputs, failed
+
+
+def run_batch(handler, wires, blobs, deadline_ms, out_blobs):
+    """Calls the handler once with the list of events; see PROTOCOL.md for what it may return."""
+    if handler.error is not None:
+        return [error_result(handler.error[0], handler.error[1], handler.error[2], 0) for _ in wires]
+    start = time.perf_counter_ns()
+    try:
+        events = [build_event(w, blobs) for w in wires]
+        if handler.takes_context:
+            context = LambdaContext(handler.function, handler.version, None, deadline_ms)
+            result = handler.call(events, context)
+        else:
+            result = handler.call(events)
+        outputs, failed = _batch_outputs(result, wires)
+    except BaseException as e:  # the whole batch failed
+        us = _micros_since(start) // max(1, len(wires))
+        return [error_result(type(e).__name__, str(e), traceback.format_exc(), us) for _ in wires]
+    us = _micros_since(start) // max(1, len(wires))
+    results = []
+    for wire, output in zip(wires, outputs):
+        if wire.get("idempotency_key") in failed:
+            results.append(error_result("BatchItemFailure", "the handler named this item in batchItemFailures", "", us))
+        else:
+            results.append(_ok_result(output, out_blobs, us))
+    return results
+
+
 def invoke(handler, header, blobs):
     events = header.get("events") or []
     mode = header.get("mode", "each")
     out_blobs = []
-    if mode != "each":
-        message = "unsupported mode %r: this runtime only supports 'each'" % (mode,)
+    if mode == "batch":
+        results = run_batch(handler, events, blobs, header.get("deadline_ms"), out_blobs)
+    elif mode != "each":
+        message = "unsupported mode %r: this runtime supports 'each' and 'batch'" % (mode,)
         results = [error_result("UnsupportedMode", message, "", 0) for _ in events]
     else:
         results = [run_event(handler, ev, blobs, header.get("deadline_ms"), out_blobs) for ev in events]

@@ -8,12 +8,16 @@ import dev.sockeye.executor.StartKind;
 import dev.sockeye.executor.Timings;
 import dev.sockeye.zygote.Instance;
 import dev.sockeye.zygote.InstanceSpec;
+import dev.sockeye.zygote.protocol.InvokeMode;
 import dev.sockeye.zygote.protocol.WireEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import dev.sockeye.zygote.SandboxHandle;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Set;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -46,6 +50,7 @@ public final class InstancePool implements AutoCloseable {
 
   private final Deque<Instance> idle = new ArrayDeque<>(); // guarded by this: least recently used first
   private final Map<Instance, Instant> idleSince = new IdentityHashMap<>(); // guarded by this
+  private final Set<Instance> frozen = Collections.newSetFromMap(new IdentityHashMap<>()); // guarded by this
   private final Deque<Job> waiting = new ArrayDeque<>(); // guarded by this
   private int alive; // guarded by this: instances alive or being forked
   private boolean retiring; // guarded by this: a newer version took over; keep no idle instances
@@ -69,9 +74,10 @@ public final class InstancePool implements AutoCloseable {
   }
 
   /** Never blocks; the future completes with one outcome per event, in order, and never fails. */
-  public CompletableFuture<List<InvocationOutcome>> submit(List<WireEvent> events) {
-    Job job = Job.of(events, clock.instant());
+  public CompletableFuture<List<InvocationOutcome>> submit(List<WireEvent> events, InvokeMode mode) {
+    Job job = Job.of(events, mode, clock.instant());
     Instance warm;
+    boolean thaw;
     synchronized (this) {
       if (closed) {
         job.result().complete(rejectAll(job, "function " + deployment.name() + " version " + deployment.version() + " was replaced or undeployed"));
@@ -79,6 +85,7 @@ public final class InstancePool implements AutoCloseable {
       }
       warm = idle.pollLast(); // the most recently used instance has the hottest caches
       idleSince.remove(warm);
+      thaw = warm != null && frozen.remove(warm);
       if (warm == null) {
         if (alive >= deployment.limits().concurrency()) {
           waiting.addLast(job);
@@ -87,20 +94,23 @@ public final class InstancePool implements AutoCloseable {
         alive++;
       }
     }
-    start(job, warm);
+    workers.execute(() -> run(job, warm, thaw));
     return job.result();
   }
 
   /** Counts, for status and tests. */
   public synchronized PoolState state() {
-    return new PoolState(alive, idle.size(), waiting.size());
+    return new PoolState(alive, idle.size(), waiting.size(), frozen.size());
   }
 
   private void start(Job job, Instance warmOrNull) {
-    workers.execute(() -> run(job, warmOrNull));
+    workers.execute(() -> run(job, warmOrNull, false)); // handed over from a job that just ran: not frozen
   }
 
-  private void run(Job job, Instance warmOrNull) {
+  private void run(Job job, Instance warmOrNull, boolean thaw) {
+    if (thaw) {
+      thaw(warmOrNull);
+    }
     Instance instance = warmOrNull;
     if (instance == null) {
       try {
@@ -182,6 +192,62 @@ public final class InstancePool implements AutoCloseable {
    * Scales toward zero: closes instances idle for longer than {@code idleTimeout}, least recently
    * used first. Returns how many were closed.
    */
+  public int freezeIdle(Duration freezeAfter) {
+    Instant cutoff = clock.instant().minus(freezeAfter);
+    List<Instance> toFreeze = new ArrayList<>();
+    synchronized (this) {
+      for (Instance i : idle) {
+        if (!idleSince.get(i).isAfter(cutoff) && frozen.add(i)) {
+          toFreeze.add(i);
+        }
+      }
+    }
+    int n = 0;
+    for (Instance i : toFreeze) {
+      // The instance lock orders this freeze against a worker's thaw of the same instance: whichever
+      // comes second wins, and a freeze of an instance taken meanwhile is skipped.
+      synchronized (i) {
+        synchronized (this) {
+          if (!frozen.contains(i)) {
+            continue;
+          }
+        }
+        i.sandbox().ifPresent(SandboxHandle::freeze);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static void thaw(Instance i) {
+    synchronized (i) {
+      i.sandbox().ifPresent(SandboxHandle::thaw);
+    }
+  }
+
+  /** A frozen idle instance, for the executor's memory budget. */
+  public record FrozenInstance(InstancePool pool, Instance instance, Instant idleSince) {}
+
+  public synchronized List<FrozenInstance> frozenInstances() {
+    List<FrozenInstance> out = new ArrayList<>();
+    frozen.forEach(i -> out.add(new FrozenInstance(this, i, idleSince.get(i))));
+    return out;
+  }
+
+  /** Closes {@code instance} if it is still idle; false if work took it meanwhile. */
+  public boolean evictIdle(Instance instance) {
+    synchronized (this) {
+      if (!idle.remove(instance)) {
+        return false;
+      }
+      idleSince.remove(instance);
+      frozen.remove(instance);
+      alive--;
+    }
+    instance.close();
+    return true;
+  }
+
   public int reapIdle(Duration idleTimeout) {
     Instant cutoff = clock.instant().minus(idleTimeout);
     List<Instance> toClose = new ArrayList<>();
@@ -189,6 +255,7 @@ public final class InstancePool implements AutoCloseable {
       while (!idle.isEmpty() && !idleSince.get(idle.peekFirst()).isAfter(cutoff)) {
         Instance oldest = idle.pollFirst();
         idleSince.remove(oldest);
+        frozen.remove(oldest);
         toClose.add(oldest);
         alive--;
       }
@@ -209,6 +276,7 @@ public final class InstancePool implements AutoCloseable {
       alive -= idle.size();
       idle.clear();
       idleSince.clear();
+      frozen.clear();
     }
     toClose.forEach(Instance::close);
   }
@@ -230,6 +298,7 @@ public final class InstancePool implements AutoCloseable {
       alive -= idle.size();
       idle.clear();
       idleSince.clear();
+      frozen.clear();
       toReject = new ArrayList<>(waiting);
       waiting.clear();
     }

@@ -61,7 +61,7 @@ final class InvocationRunner {
     try {
       InvokeReply reply =
           instance.invoke(
-              new InvokeRequest(deployment.name(), job.events(), clock.millis() + timeoutMs));
+              new InvokeRequest(deployment.name(), job.events(), clock.millis() + timeoutMs, job.mode()));
       killer.cancel(false);
       long importUs = kind == StartKind.WARM ? 0 : reply.importMicros();
       List<InvocationOutcome> outcomes = new ArrayList<>();

@@ -76,6 +76,21 @@ public final class Sandbox implements SandboxHandle {
   }
 
   @Override
+  public void freeze() {
+    cgroup.freeze();
+  }
+
+  @Override
+  public void thaw() {
+    cgroup.thaw();
+  }
+
+  @Override
+  public long memoryBytes() {
+    return cgroup.memoryBytes();
+  }
+
+  @Override
   public boolean outOfMemory() {
     return cgroup.outOfMemory();
   }

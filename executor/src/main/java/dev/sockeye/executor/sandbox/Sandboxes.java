@@ -70,6 +70,7 @@ public final class Sandboxes implements SandboxProvider, AutoCloseable {
   }
 
   private void build(CgroupLayout layout) {
+    detachStaleMounts(settings.area());
     Path area = mkdirs(settings.area());
     mkdirs(settings.packages());
     Mounts.makePrivateMountPoint(area); // nothing below propagates to the host's mount table peers
@@ -83,6 +84,34 @@ public final class Sandboxes implements SandboxProvider, AutoCloseable {
     owned.add(cgroups);
     namespaces = new NetnsPool(settings.spare());
     owned.add(namespaces);
+  }
+
+  /**
+   * A service killed with SIGKILL in a shared mount namespace leaves its mounts under its area; the next one on
+   * the same data directory detaches them (deepest first) before it mounts anything there.
+   */
+  private static void detachStaleMounts(Path area) {
+    String prefix = area.toAbsolutePath().normalize().toString();
+    List<String> stale;
+    try {
+      stale = java.nio.file.Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+          .map(l -> l.split(" ")[4])
+          .filter(m -> m.equals(prefix) || m.startsWith(prefix + "/"))
+          .sorted(java.util.Comparator.reverseOrder())
+          .toList();
+    } catch (java.io.IOException e) {
+      return; // no mountinfo: nothing we could have mounted either
+    }
+    for (String m : stale) {
+      try {
+        Mounts.detach(Path.of(m));
+      } catch (RuntimeException e) {
+        LOG.warn("could not detach stale mount {}: {}", m, e.getMessage());
+      }
+    }
+    if (!stale.isEmpty()) {
+      LOG.info("detached {} stale mounts under {} left by a service that was killed", stale.size(), prefix);
+    }
   }
 
   /** Builds a sandbox for {@code spec}; on a partial failure everything acquired so far is released. */

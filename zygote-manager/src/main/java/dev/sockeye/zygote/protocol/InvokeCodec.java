@@ -13,7 +13,7 @@ public final class InvokeCodec {
   public static Frame encode(InvokeRequest request) {
     List<byte[]> blobs = new ArrayList<>();
     ObjectNode header = Frames.JSON.createObjectNode();
-    header.put("op", "invoke").put("mode", "each").put("deadline_ms", request.deadlineEpochMs());
+    header.put("op", "invoke").put("mode", request.mode().code()).put("deadline_ms", request.deadlineEpochMs());
     header.put("function", request.function());
     ArrayNode events = header.putArray("events");
     for (WireEvent event : request.events()) {

@@ -47,6 +47,7 @@ public final class CgroupPool implements AutoCloseable {
     this.layout = layout;
     this.spare = spare;
     this.parent = "sockeye-" + ProcessHandle.current().pid() + "-" + POOLS.incrementAndGet();
+    StaleCgroups.sweep(layout);
     List<Path> parents = layout.directories(parent);
     parents.forEach(CgroupFiles::mkdir);
     if (layout instanceof CgroupLayout.V2 v2) {

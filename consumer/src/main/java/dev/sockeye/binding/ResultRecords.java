@@ -1,5 +1,6 @@
 package dev.sockeye.binding;
 
+import dev.sockeye.binding.deadletter.DeadLetters;
 import dev.sockeye.control.ControlTopics;
 import dev.sockeye.executor.InvocationOutcome;
 import dev.sockeye.executor.InvocationOutcome.Failed;
@@ -19,90 +20,60 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /**
- * Writes an outcome as an {@code InvocationResult} to the result topic and, once that is
- * acknowledged, an {@code InvocationMetric} to sockeye.metrics. Avro classes stay here, at the edge.
- * Thread-safe: the producer is; this class holds no mutable state.
+ * Maps an input and its outcome to the records it produces: an {@code InvocationResult}, an
+ * {@code InvocationMetric} and, when it exhausted its retries, a dead letter. Avro classes stay
+ * here, at the edge. Stateless.
  */
-final class ResultPublisher {
+final class ResultRecords {
   static final String IDEMPOTENCY_HEADER = "sockeye.idempotency_key";
 
-  private final Producer<byte[], byte[]> producer;
-  private final Executor sender;
+  private final String function;
+  private final String version;
   private final Clock clock;
 
-  /**
-   * {@code sender} is the one thread that calls {@code producer.send}: a send can block on metadata
-   * or a full buffer, which must not happen on an event loop, nor on the producer's own I/O thread
-   * where acknowledgements arrive (that would wait for itself).
-   */
-  ResultPublisher(Producer<byte[], byte[]> producer, Executor sender, Clock clock) {
-    this.producer = producer;
-    this.sender = sender;
+  ResultRecords(String function, String version, Clock clock) {
+    this.function = function;
+    this.version = version;
     this.clock = clock;
   }
 
-  /** What one publication is about. */
-  record Subject(String function, String version, String resultTopic, ConsumerRecord<byte[], byte[]> record, Instant polledAt) {}
+  /** What one finished input is about. {@code failure} is null unless it is dead-lettered. */
+  record Subject(ConsumerRecord<byte[], byte[]> record, Instant polledAt, int attempts, String resultTopic,
+                 String deadLetterTopic, DeadLetters.Failure failure) {}
 
-  /** Completes when both the result and the metric are acknowledged; fails if the result could not be written. */
-  CompletableFuture<Void> publish(Subject s, InvocationOutcome outcome) {
+  Emission emission(Subject s, InvocationOutcome outcome) {
     InvocationResult result = result(s, outcome);
-    Instant sent = clock.instant();
-    return send(s.resultTopic(), s.record().key(), AvroBytes.encode(result::toByteBuffer), Events.idempotencyKey(s.record()))
-        .exceptionallyCompose(e -> e instanceof RecordTooLargeException ? sendTooLarge(s, result, e) : CompletableFuture.failedFuture(e))
-        .thenCompose(v -> {
-          long publishUs = micros(Duration.between(sent, clock.instant()));
-          InvocationMetric metric = metric(s, result, publishUs);
-          return send(ControlTopics.METRICS, s.function().getBytes(StandardCharsets.UTF_8), AvroBytes.encode(metric::toByteBuffer), null);
-        });
+    ProducerRecord<byte[], byte[]> dead = s.failure() == null ? null
+        : DeadLetters.of(s.record(), s.deadLetterTopic(), Events.idempotencyKey(s.record()), s.failure());
+    return new Emission(toRecord(s, result), dead, publishUs -> metric(s, result, publishUs), () -> tooLarge(s, result));
   }
 
-  /** A result too big for the topic still gets a result, without its output: nothing vanishes silently. */
-  private CompletableFuture<Void> sendTooLarge(Subject s, InvocationResult result, Throwable cause) {
-    int size = result.getOutput() == null ? 0 : result.getOutput().remaining();
-    result.setOutput(null);
-    result.setContentType(null);
-    result.setStatus(Status.ERROR);
-    result.setErrorType("ResultTooLarge");
-    result.setErrorMessage("output of " + size + " bytes was refused by " + s.resultTopic() + ": " + cause.getMessage());
-    return send(s.resultTopic(), s.record().key(), AvroBytes.encode(result::toByteBuffer), Events.idempotencyKey(s.record()));
+  /** The result without its output, and the input dead-lettered with the reason: nothing vanishes silently. */
+  private Emission tooLarge(Subject s, InvocationResult big) {
+    int size = big.getOutput() == null ? 0 : big.getOutput().remaining();
+    String message = "output of " + size + " bytes was refused by " + s.resultTopic();
+    InvocationResult result = InvocationResult.newBuilder(big).setOutput(null).setContentType(null)
+        .setStatus(Status.ERROR).setErrorType("ResultTooLarge").setErrorMessage(message).build();
+    var failure = new DeadLetters.Failure(function, s.attempts(), "ResultTooLarge", message, "result too large for " + s.resultTopic(), clock.instant());
+    var dead = DeadLetters.of(s.record(), s.deadLetterTopic(), Events.idempotencyKey(s.record()), failure);
+    return new Emission(toRecord(s, result), dead, publishUs -> metric(s, result, publishUs), null);
   }
 
-  private CompletableFuture<Void> send(String topic, byte[] key, byte[] value, String idempotencyKey) {
-    ProducerRecord<byte[], byte[]> pr = new ProducerRecord<>(topic, key, value);
-    if (idempotencyKey != null) {
-      pr.headers().add(IDEMPOTENCY_HEADER, idempotencyKey.getBytes(StandardCharsets.UTF_8));
-    }
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    sender.execute(() -> {
-      try {
-        producer.send(pr, (meta, e) -> {
-          if (e != null) {
-            done.completeExceptionally(e);
-          } else {
-            done.complete(null);
-          }
-        });
-      } catch (RuntimeException e) { // size checks and a closed producer fail before the callback exists
-        done.completeExceptionally(e);
-      }
-    });
-    return done;
+  private ProducerRecord<byte[], byte[]> toRecord(Subject s, InvocationResult result) {
+    var pr = new ProducerRecord<>(s.resultTopic(), s.record().key(), AvroBytes.encode(result::toByteBuffer));
+    pr.headers().add(IDEMPOTENCY_HEADER, Events.idempotencyKey(s.record()).getBytes(StandardCharsets.UTF_8));
+    return pr;
   }
 
   private InvocationResult result(Subject s, InvocationOutcome outcome) {
     ConsumerRecord<byte[], byte[]> r = s.record();
     InvocationResult.Builder b = InvocationResult.newBuilder()
-        .setFunction(s.function())
-        .setFunctionVersion(s.version())
+        .setFunction(function)
+        .setFunctionVersion(version)
         .setTopic(r.topic())
         .setPartition(r.partition())
         .setOffset(r.offset())
@@ -110,7 +81,8 @@ final class ResultPublisher {
         .setKey(r.key() == null ? null : ByteBuffer.wrap(r.key()))
         .setIdempotencyKey(Events.idempotencyKey(r))
         .setStartKind(startKind(outcome.startKind()))
-        .setTimings(timings(s, outcome.timings(), 0));
+        .setAttempt(Math.max(1, s.attempts()))
+        .setTimings(timings(s, outcome.timings()));
     if (outcome instanceof Succeeded ok) {
       b.setStatus(Status.OK).setOutput(ByteBuffer.wrap(ok.output())).setContentType(ok.contentType());
     } else if (outcome instanceof Failed f) {
@@ -126,13 +98,12 @@ final class ResultPublisher {
     return b.build();
   }
 
-  private InvocationMetric metric(Subject s, InvocationResult result, long publishUs) {
-    PhaseTimings t = result.getTimings();
-    PhaseTimings withPublish = PhaseTimings.newBuilder(t)
+  private ProducerRecord<byte[], byte[]> metric(Subject s, InvocationResult result, long publishUs) {
+    PhaseTimings withPublish = PhaseTimings.newBuilder(result.getTimings())
         .setPublishUs(publishUs)
         .setTotalUs(micros(Duration.between(s.polledAt(), clock.instant())))
         .build();
-    return InvocationMetric.newBuilder()
+    InvocationMetric m = InvocationMetric.newBuilder()
         .setFunction(result.getFunction())
         .setFunctionVersion(result.getFunctionVersion())
         .setTopic(result.getTopic())
@@ -144,10 +115,11 @@ final class ResultPublisher {
         .setAttempt(result.getAttempt())
         .setTimings(withPublish)
         .build();
+    return new ProducerRecord<>(ControlTopics.METRICS, function.getBytes(StandardCharsets.UTF_8), AvroBytes.encode(m::toByteBuffer));
   }
 
   /** Executor timings start at dispatch; the binding adds the time between poll and dispatch. */
-  private PhaseTimings timings(Subject s, Timings t, long publishUs) {
+  private PhaseTimings timings(Subject s, Timings t) {
     long sincePoll = micros(Duration.between(s.polledAt(), clock.instant()));
     long beforeDispatch = Math.max(0, sincePoll - t.totalUs());
     return PhaseTimings.newBuilder()
@@ -156,7 +128,7 @@ final class ResultPublisher {
         .setForkUs(t.forkUs())
         .setImportUs(t.importUs())
         .setHandlerUs(t.handlerUs())
-        .setPublishUs(publishUs)
+        .setPublishUs(0)
         .setTotalUs(sincePoll)
         .build();
   }

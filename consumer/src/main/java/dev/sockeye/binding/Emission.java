@@ -1,0 +1,17 @@
+package dev.sockeye.binding;
+
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The records one finished input produces: its result, its dead letter when it exhausted its
+ * retries, and its metric (built once the result's publish time is known).
+ *
+ * @param whenResultTooLarge the emission to write instead when the result topic refuses the result
+ */
+public record Emission(
+    ProducerRecord<byte[], byte[]> result,
+    ProducerRecord<byte[], byte[]> deadLetterOrNull,
+    LongFunction<ProducerRecord<byte[], byte[]>> metric,
+    Supplier<Emission> whenResultTooLarge) {}

@@ -1,0 +1,206 @@
+package dev.sockeye.binding.transaction;
+
+import dev.sockeye.binding.Delivery;
+import dev.sockeye.binding.Emission;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exactly-once delivery. Emissions and committable offsets are staged; the thread
+ * "sockeye-txn-<group>", the only user of the transactional producer, writes what is staged in one
+ * transaction every {@code lingerMs}: the records, then {@code sendOffsetsToTransaction} with the
+ * consumer's group metadata (so a zombie of an older generation is fenced), then the commit.
+ * Staged records always precede the offsets that cover them, so a committed transaction never
+ * claims an input whose result it does not hold.
+ *
+ * <p>When a transaction fails it is aborted (or the producer replaced when it is fenced) and
+ * {@code onAbort} runs: the binding rewinds its partitions to the committed offsets, so the aborted
+ * inputs run again and read_committed readers see their results once.
+ *
+ * <p>Thread-safety: {@code staged}, {@code offsets} and {@code waiters} are guarded by {@code lock};
+ * the producer is confined to the transaction thread.
+ */
+public final class TransactionalDelivery implements Delivery {
+  private static final Logger log = LoggerFactory.getLogger(TransactionalDelivery.class);
+
+  private final Supplier<Producer<byte[], byte[]>> producers;
+  private final Supplier<ConsumerGroupMetadata> groupMetadata;
+  private final Runnable onAbort;
+  private final long lingerMs;
+  private final int maxResultBytes;
+  private final Thread thread;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+
+  private final Object lock = new Object();
+  private List<ProducerRecord<byte[], byte[]>> staged = new ArrayList<>(); // guarded by lock
+  private Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(); // guarded by lock
+  private List<CompletableFuture<Void>> waiters = new ArrayList<>(); // guarded by lock
+  private Producer<byte[], byte[]> producer; // transaction thread only
+
+  /**
+   * @param producers makes a transactional producer and initialises its transactions; called on the transaction thread
+   * @param groupMetadata the binding consumer's latest group metadata
+   * @param maxResultBytes a result larger than this is dead-lettered instead (a refused send would abort the whole transaction)
+   */
+  public TransactionalDelivery(String name, Supplier<Producer<byte[], byte[]>> producers, Supplier<ConsumerGroupMetadata> groupMetadata,
+                               Runnable onAbort, long lingerMs, int maxResultBytes) {
+    this.producers = producers;
+    this.groupMetadata = groupMetadata;
+    this.onAbort = onAbort;
+    this.lingerMs = lingerMs;
+    this.maxResultBytes = maxResultBytes;
+    this.thread = new Thread(this::loop, "sockeye-txn-" + name);
+    thread.start();
+  }
+
+  @Override
+  public CompletableFuture<Void> deliver(Emission e) {
+    if (e.result().value().length > maxResultBytes && e.whenResultTooLarge() != null) {
+      e = e.whenResultTooLarge().get();
+    }
+    synchronized (lock) {
+      staged.add(e.result());
+      if (e.deadLetterOrNull() != null) {
+        staged.add(e.deadLetterOrNull());
+      }
+      staged.add(e.metric().apply(0));
+    }
+    return CompletableFuture.completedFuture(null); // staged: the transaction carries it
+  }
+
+  @Override
+  public void committable(TopicPartition tp, long nextOffset) {
+    synchronized (lock) {
+      offsets.merge(tp, new OffsetAndMetadata(nextOffset), (a, b) -> a.offset() >= b.offset() ? a : b);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> flush() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    synchronized (lock) {
+      waiters.add(f);
+      lock.notifyAll();
+    }
+    return f;
+  }
+
+  private void loop() {
+    try {
+      while (running.get() || hasWork()) {
+        runOnce();
+      }
+    } finally {
+      closeProducer();
+      List<CompletableFuture<Void>> left;
+      synchronized (lock) {
+        left = waiters;
+        waiters = new ArrayList<>();
+      }
+      left.forEach(f -> f.complete(null));
+    }
+  }
+
+  private boolean hasWork() {
+    synchronized (lock) {
+      return !staged.isEmpty() || !offsets.isEmpty() || !waiters.isEmpty();
+    }
+  }
+
+  /** Waits up to the linger time for work, then commits what is staged in one transaction. */
+  void runOnce() {
+    List<ProducerRecord<byte[], byte[]>> records;
+    Map<TopicPartition, OffsetAndMetadata> commit;
+    List<CompletableFuture<Void>> done;
+    synchronized (lock) {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lingerMs);
+      long left;
+      while (running.get() && waiters.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(lock, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          running.set(false);
+        }
+      }
+      records = staged;
+      commit = offsets;
+      done = waiters;
+      staged = new ArrayList<>();
+      offsets = new HashMap<>();
+      waiters = new ArrayList<>();
+    }
+    if (!records.isEmpty() || !commit.isEmpty()) {
+      transact(records, commit);
+    }
+    done.forEach(f -> f.complete(null));
+  }
+
+  private void transact(List<ProducerRecord<byte[], byte[]>> records, Map<TopicPartition, OffsetAndMetadata> commit) {
+    try {
+      if (producer == null) {
+        producer = producers.get();
+      }
+      producer.beginTransaction();
+      records.forEach(producer::send);
+      if (!commit.isEmpty()) {
+        producer.sendOffsetsToTransaction(commit, groupMetadata.get());
+      }
+      producer.commitTransaction();
+    } catch (RuntimeException e) {
+      log.warn("transaction of {} records and offsets {} failed; aborting and rewinding to the committed offsets: {}",
+          records.size(), commit, e.toString());
+      abort();
+      onAbort.run();
+    }
+  }
+
+  private void abort() {
+    try {
+      if (producer != null) {
+        producer.abortTransaction();
+      }
+    } catch (RuntimeException e) { // fenced or fatal: only a new producer can go on
+      closeProducer();
+    }
+  }
+
+  private void closeProducer() {
+    if (producer != null) {
+      try {
+        producer.close(java.time.Duration.ofSeconds(5));
+      } catch (RuntimeException e) {
+        log.warn("close transactional producer: {}", e.toString());
+      }
+      producer = null;
+    }
+  }
+
+  /** Commits what is staged, stops the thread and closes the producer. Idempotent; blocks up to 30 s. */
+  @Override
+  public void close() {
+    if (running.compareAndSet(true, false)) {
+      synchronized (lock) {
+        lock.notifyAll();
+      }
+    }
+    try {
+      thread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

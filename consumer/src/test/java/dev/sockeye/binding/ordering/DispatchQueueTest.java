@@ -1,0 +1,107 @@
+package dev.sockeye.binding.ordering;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sockeye.function.Ordering;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DispatchQueueTest {
+  record Rec(int partition, String key, long offset, long bytes) {
+    Rec(int partition, String key, long offset) {
+      this(partition, key, offset, 10);
+    }
+  }
+
+  private static DispatchQueue<Rec> queue(Ordering ordering) {
+    return new DispatchQueue<>(ordering, new DispatchQueue.Lanes<>() {
+      @Override public Object partition(Rec r) { return r.partition(); }
+      @Override public Object key(Rec r) { return r.key(); }
+      @Override public long bytes(Rec r) { return r.bytes(); }
+    });
+  }
+
+  @Test
+  void partitionOrderingHandsOutOneBatchPerPartitionUntilItIsDone() {
+    DispatchQueue<Rec> q = queue(Ordering.PARTITION);
+    Rec a = new Rec(0, "x", 0);
+    Rec b = new Rec(0, "y", 1);
+    Rec c = new Rec(1, "z", 0);
+    q.add(a);
+    q.add(b);
+    q.add(c);
+
+    assertEquals(List.of(a), q.next(1, Long.MAX_VALUE));
+    assertEquals(List.of(c), q.next(1, Long.MAX_VALUE), "partition 0 is busy; partition 1 may run");
+    assertEquals(List.of(), q.next(1, Long.MAX_VALUE));
+    q.done(a);
+    assertEquals(List.of(b), q.next(1, Long.MAX_VALUE));
+  }
+
+  @Test
+  void keyOrderingRunsDifferentKeysTogetherButNeverTwoOfOneKey() {
+    DispatchQueue<Rec> q = queue(Ordering.KEY);
+    Rec k1a = new Rec(0, "k1", 0);
+    Rec k2 = new Rec(0, "k2", 1);
+    Rec k1b = new Rec(0, "k1", 2);
+    q.add(k1a);
+    q.add(k2);
+    q.add(k1b);
+
+    assertEquals(List.of(k1a, k2), q.next(10, Long.MAX_VALUE));
+    assertEquals(2, q.inFlight());
+    assertEquals(List.of(), q.next(10, Long.MAX_VALUE), "k1's later offset must wait for k1's earlier one");
+    q.done(k2);
+    assertEquals(List.of(), q.next(10, Long.MAX_VALUE));
+    q.done(k1a);
+    assertEquals(List.of(k1b), q.next(10, Long.MAX_VALUE));
+  }
+
+  @Test
+  void laterOffsetOfAKeyArrivingWhileItsEarlierOneRunsDoesNotOvertakeIt() {
+    DispatchQueue<Rec> q = queue(Ordering.KEY);
+    Rec first = new Rec(0, "k", 0);
+    q.add(first);
+    assertEquals(List.of(first), q.next(1, Long.MAX_VALUE));
+    Rec second = new Rec(0, "k", 1);
+    q.add(second);
+    assertEquals(List.of(), q.next(1, Long.MAX_VALUE));
+    q.done(first);
+    assertEquals(List.of(second), q.next(1, Long.MAX_VALUE));
+  }
+
+  @Test
+  void noOrderingHandsOutAnythingUpToTheRequestedCount() {
+    DispatchQueue<Rec> q = queue(Ordering.NONE);
+    for (int i = 0; i < 5; i++) {
+      q.add(new Rec(0, "k", i));
+    }
+    assertEquals(3, q.next(3, Long.MAX_VALUE).size());
+    assertEquals(2, q.next(3, Long.MAX_VALUE).size());
+    assertEquals(5, q.inFlight());
+  }
+
+  @Test
+  void batchStopsAtTheByteBudgetButAlwaysTakesOne() {
+    DispatchQueue<Rec> q = queue(Ordering.PARTITION);
+    q.add(new Rec(0, "a", 0, 600));
+    q.add(new Rec(0, "a", 1, 600));
+    assertEquals(1, q.next(10, 1000).size());
+    DispatchQueue<Rec> big = queue(Ordering.NONE);
+    big.add(new Rec(0, "a", 0, 5000));
+    assertEquals(1, big.next(10, 1000).size(), "an oversized record still goes, alone");
+  }
+
+  @Test
+  void droppingAPartitionForgetsOnlyItsQueuedRecords() {
+    DispatchQueue<Rec> q = queue(Ordering.KEY);
+    q.add(new Rec(0, "a", 0));
+    q.add(new Rec(1, "b", 0));
+    q.add(new Rec(1, "c", 1));
+    assertEquals(2, q.dropQueued(1));
+    assertEquals(1, q.buffered());
+    assertEquals(0, q.buffered(1));
+    assertTrue(q.next(10, Long.MAX_VALUE).stream().allMatch(r -> r.partition() == 0));
+  }
+}

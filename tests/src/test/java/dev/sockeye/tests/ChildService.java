@@ -1,0 +1,65 @@
+package dev.sockeye.tests;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@code sockeye run} in a child JVM, from the shaded jar the consumer module's package phase
+ * built, so that tests can SIGKILL it. Its output goes to a log file in its data directory.
+ */
+final class ChildService implements AutoCloseable {
+  private static final Path JAR = Path.of("../consumer/target/sockeye.jar");
+  private final Process process;
+  private final Path log;
+
+  private ChildService(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  static ChildService start(String bootstrap, Path dataDir) throws IOException {
+    if (!Files.isRegularFile(JAR)) {
+      fail(JAR.toAbsolutePath() + " is missing: run the tests with `mvn verify` from the repository root, which packages the consumer first");
+    }
+    Files.createDirectories(dataDir);
+    Path log = dataDir.resolve("service.log");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", JAR.toString(), "dev.sockeye.cli.Main", "run",
+        "--bootstrap-servers", bootstrap, "--data-dir", dataDir.toString()))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+    return new ChildService(p, log);
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is committed or flushed. Its zygotes die with it (PDEATHSIG). */
+  void kill9() throws InterruptedException {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM: the service drains, commits and exits. */
+  void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      kill9();
+    }
+  }
+
+  Path log() {
+    return log;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill9();
+    }
+  }
+}
