@@ -50,7 +50,16 @@ final class MountNamespace {
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
     builder.environment().put(MARKER, "1");
     Process child = builder.start();
-    Thread stop = new Thread(child::destroy, "sockeye-forward-stop");
+    // SIGTERM is passed on and waited for: the service drains and commits before this wrapper exits, since
+    // the service dies with the wrapper (--pdeathsig) and would otherwise be cut short.
+    Thread stop = new Thread(() -> {
+      child.destroy();
+      try {
+        child.waitFor(90, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "sockeye-forward-stop");
     Runtime.getRuntime().addShutdownHook(stop);
     int code = child.waitFor();
     try {
