@@ -43,10 +43,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--examples", defaultValue = "examples", description = "Directory of example functions (default: ${DEFAULT-VALUE})")
   Path examples;
 
-  @Option(names = "--events", defaultValue = "200", description = "Events sent to each example function (default: ${DEFAULT-VALUE})")
+  @Option(names = "--events", defaultValue = "150", description = "Events sent to each example function (default: ${DEFAULT-VALUE})")
   int events;
 
-  @Option(names = "--rate", defaultValue = "200", description = "Events per second sent in all (default: ${DEFAULT-VALUE}); a steady rate shows per-event latency, not backlog")
+  @Option(names = "--rate", defaultValue = "60", description = "Events per second sent in all (default: ${DEFAULT-VALUE}); a steady rate shows per-event latency, not backlog")
   int rate;
 
   @Option(names = "--bootstrap-servers", description = "Use this cluster instead of an embedded broker")
