@@ -91,10 +91,12 @@ public final class ZygoteManager implements AutoCloseable {
   }
 
   private Instance forkRetryingOnce(InstanceSpec spec) {
+    Zygote root = rootFor(spec);
     try {
-      return forkOnce(rootFor(spec), spec);
+      return forkOnce(root, spec);
     } catch (ZygoteDiedException first) {
       LOG.warn("{}; restarting the root zygote and retrying once", first.getMessage());
+      discard(root); // it may not look dead yet (not reaped), but its connection is gone
       try {
         return forkOnce(rootFor(spec), spec);
       } catch (ZygoteDiedException second) {
@@ -224,6 +226,20 @@ public final class ZygoteManager implements AutoCloseable {
       stopProcess(process);
       throw new ForkFailedException("start zygote " + name + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Stops a zygote that was found dead or unreachable and forgets it as its tenant's root, so the next
+   * use starts a new one even if the old process has not been reaped yet. Idempotent.
+   */
+  public void discard(Zygote zygote) {
+    rootsLock.lock();
+    try {
+      roots.remove(zygote.tenant(), zygote);
+    } finally {
+      rootsLock.unlock();
+    }
+    stop(zygote);
   }
 
   /** Stops a zygote (its instances and child zygotes die with it). Idempotent. */

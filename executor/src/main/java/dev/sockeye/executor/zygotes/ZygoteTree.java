@@ -58,11 +58,13 @@ public final class ZygoteTree {
    */
   public Instance fork(ImportNeeds needs, InstanceSpec spec) {
     TreeNode node = chooseAndCount(needs);
+    Zygote from = forkFrom(node);
     try {
-      return zygotes.fork(forkFrom(node), spec);
+      return zygotes.fork(from, spec);
     } catch (ZygoteDiedException e) {
       log.warn("{}; rebuilding it and retrying the fork of {}", e.getMessage(), spec.function());
-      markDead(node);
+      zygotes.discard(from); // it may not look dead yet (not reaped), but its connection is gone
+      markDead(node, from);
       return zygotes.fork(forkFrom(node), spec);
     }
   }
@@ -211,8 +213,12 @@ public final class ZygoteTree {
     }
   }
 
-  private void markDead(TreeNode node) {
+  private void markDead(TreeNode node, Zygote dead) {
     synchronized (lock) {
+      if (node.zygote == dead) {
+        node.zygote = null;
+      }
+      node.replicas.remove(dead);
       for (TreeNode n = node; n != null; n = n.parent) {
         if (n.zygote != null && !n.zygote.isAlive()) {
           n.zygote = null;
