@@ -4,7 +4,7 @@ import dev.sockeye.control.Deployer;
 import dev.sockeye.function.FunctionPackage;
 import dev.sockeye.function.HandlerCheck;
 import dev.sockeye.executor.packages.PackageStore;
-import dev.sockeye.service.Requirements;
+import dev.sockeye.function.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -45,30 +45,9 @@ public record FunctionPackage(FunctionDefinition definition, SortedMap<String, b
       throw new InvalidFunctionException(code, null, "is missing: it must define handler(event, context) or f(event)");
     }
     check.verify(code);
-    rejectPipOptions(dir.resolve("requirements.txt"));
+    Requirements.read(dir); // refuses pip options now, not when the service installs
     SortedMap<String, byte[]> files = readFiles(dir);
     return new FunctionPackage(definition, files, versionOf(files));
-  }
-
-  /**
-   * Options in requirements.txt (-r, --index-url, -e ...) would let a function read other files or
-   * pick its own index; where packages come from is the operator's choice, made on {@code sockeye run}.
-   */
-  private static void rejectPipOptions(Path requirements) {
-    if (!Files.isRegularFile(requirements)) {
-      return;
-    }
-    try {
-      List<String> lines = Files.readAllLines(requirements);
-      for (int i = 0; i < lines.size(); i++) {
-        if (lines.get(i).strip().startsWith("-")) {
-          throw new InvalidFunctionException(requirements, null, "line " + (i + 1) + ": pip options ('"
-              + lines.get(i).strip() + "') are not allowed; give package sources to `sockeye run` instead");
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("read " + requirements, e);
-    }
   }
 
   /** The code as it travels: relative path -> bytes. */

@@ -9,6 +9,8 @@ import dev.sockeye.executor.ExecutorSettings;
 import dev.sockeye.executor.FunctionDeployment;
 import dev.sockeye.executor.sandbox.SandboxSettings;
 import dev.sockeye.executor.packages.PackageInstallException;
+import dev.sockeye.function.InvalidFunctionException;
+import dev.sockeye.function.Requirements;
 import dev.sockeye.kafka.KafkaClients;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -156,7 +158,7 @@ public final class SockeyeService implements AutoCloseable {
             Requirements.read(d.codeDir()), d.definition().tenant()));
         deployErrors.remove(name);
         functions.add(name);
-      } catch (PackageInstallException e) {
+      } catch (PackageInstallException | InvalidFunctionException e) {
         // The previous version, if any, keeps running: a bad requirements.txt must not take a function down.
         log.error("deploy {} version {} failed: {}", name, d.version().substring(0, 12), e.getMessage());
         deployErrors.put(name, e.getMessage());

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -36,6 +37,7 @@ public final class PackageStore {
   private final Resolver resolver;
   private final ConcurrentHashMap<String, CompletableFuture<InstalledPackage>> inflight = new ConcurrentHashMap<>();
   private final AtomicInteger pipInstalls = new AtomicInteger();
+  private final AtomicLong size = new AtomicLong(-1); // -1: not walked yet
 
   public PackageStore(Path root, PipSettings settings) {
     this.root = root;
@@ -97,15 +99,22 @@ public final class PackageStore {
     }
   }
 
-  /** Bytes on disk under the store. */
+  /**
+   * Bytes on disk under the store. The store is walked once, on first use, and then only the new
+   * installs are added: status asks every few seconds, and a store with pandas holds thousands of files.
+   */
   public long sizeBytes() {
-    if (!Files.isDirectory(root)) {
+    return size.updateAndGet(known -> known >= 0 ? known : bytesUnder(root));
+  }
+
+  private static long bytesUnder(Path dir) {
+    if (!Files.isDirectory(dir)) {
       return 0;
     }
-    try (Stream<Path> walk = Files.walk(root)) {
+    try (Stream<Path> walk = Files.walk(dir)) {
       return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
     } catch (IOException | UncheckedIOException e) {
-      return -1; // an install renamed something away mid-walk; the next look will tell
+      return -1; // a concurrent install renamed something away mid-walk: walk again next time
     }
   }
 
@@ -139,6 +148,8 @@ public final class PackageStore {
       List<String> modules = TopLevelModules.of(tmp, d);
       Files.write(tmp.resolve(MODULES_FILE), modules);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      long added = bytesUnder(target);
+      size.updateAndGet(known -> known < 0 || added < 0 ? -1 : known + added);
       return new InstalledPackage(d, target, modules);
     } finally {
       Resolver.deleteTree(tmp); // gone after a successful move; the debris of a failed one otherwise

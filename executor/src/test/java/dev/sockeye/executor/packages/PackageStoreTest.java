@@ -84,6 +84,15 @@ class PackageStoreTest {
   }
 
   @Test
+  void sizeCountsInstallsMadeAfterTheFirstWalk() {
+    assertEquals(0, store.sizeBytes(), "empty store, walked once");
+    store.installAll(List.of("alpha"), "t");
+    long size = store.sizeBytes();
+    assertTrue(size > 0);
+    assertEquals(new PackageStore(storeDir, wheels.pip()).sizeBytes(), size, "kept in step with a fresh walk");
+  }
+
+  @Test
   void aRestartedStoreReusesWhatIsInstalled() {
     store.installAll(List.of("alpha"), "t");
     PackageStore again = new PackageStore(storeDir, wheels.pip());
