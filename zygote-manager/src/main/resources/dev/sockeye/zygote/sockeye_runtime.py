@@ -21,6 +21,7 @@ import importlib.util
 import json
 import os
 import random
+import select
 import signal
 import socket
 import struct
@@ -396,6 +397,15 @@ def serve_instance(listener, function, version, code_dir):
     handler = LoadedHandler(function, version, code_dir)
     conn, _ = listener.accept()
     listener.close()
+    _serve(conn, handler)
+
+
+def serve_connection(conn, function, version, code_dir):
+    """As serve_instance, on a connection already accepted."""
+    _serve(conn, LoadedHandler(function, version, code_dir))
+
+
+def _serve(conn, handler):
     while True:
         try:
             frame = read_frame(conn)
@@ -460,7 +470,6 @@ SECCOMP_MODE_FILTER = 2
 SECCOMP_RET_KILL_PROCESS = 0x80000000
 SECCOMP_RET_ERRNO = 0x00050000
 SECCOMP_RET_ALLOW = 0x7FFF0000
-READY_TIMEOUT_S = 10.0
 
 # Syscalls a handler never needs and that open ways out of a sandbox (the denials OpenLambda and Docker's
 # default profile share). clone is checked separately: only its namespace flags are refused.
@@ -476,8 +485,15 @@ _DENIED = {
 }
 
 
+_LIBC = None
+
+
 def _libc():
-    return ctypes.CDLL(None, use_errno=True)
+    # Loaded once per zygote and inherited: a child that loads it again pays for it in copy-on-write faults.
+    global _LIBC
+    if _LIBC is None:
+        _LIBC = ctypes.CDLL(None, use_errno=True)
+    return _LIBC
 
 
 def _check(result, what):
@@ -492,7 +508,7 @@ def _bpf(code, k, jt=0, jf=0):
 
 def seccomp_program():
     """A filter that refuses namespace, mount, chroot, ptrace, module and key syscalls with EPERM."""
-    import platform
+    import platform  # imported by the zygote once (see SandboxForks), never by a child
     arch = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}.get(platform.machine())
     if arch is None:
         raise OSError("seccomp: no syscall table for machine %s" % platform.machine())
@@ -510,27 +526,37 @@ def seccomp_program():
     return b"".join(prog), len(prog)
 
 
+class _Fprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+class SeccompFilter:
+    """The compiled filter, built once in the zygote; a forked child only passes the pointer to prctl."""
+
+    def __init__(self):
+        code, count = seccomp_program()
+        self._buffer = ctypes.create_string_buffer(code, len(code))
+        self._prog = _Fprog(count, ctypes.addressof(self._buffer))
+
+    def install(self, libc):
+        _check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(self._prog), 0, 0),
+               "prctl(PR_SET_SECCOMP)")
+
+
 def install_seccomp(libc):
-    code, count = seccomp_program()
-    buf = ctypes.create_string_buffer(code, len(code))
-
-    class Fprog(ctypes.Structure):
-        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
-
-    prog = Fprog(count, ctypes.addressof(buf))
-    _check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0), "prctl(PR_SET_SECCOMP)")
+    SeccompFilter().install(libc)
 
 
-def drop_privileges(libc, uid):
+def drop_privileges(libc, uid, seccomp=None):
     """Unprivileged uid/gid, no supplementary groups, no capabilities, no way to regain any."""
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)  # leaving uid 0 clears the permitted and effective capability sets
     _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
-    install_seccomp(libc)
+    (seccomp or SeccompFilter()).install(libc)
 
 
-def enter_sandbox(libc, box, fds):
+def enter_sandbox(libc, box, fds, keep=()):
     """In the forked child, still root: move into the sandbox's root, cgroup and network namespace."""
     os.fchdir(fds[box["root_fd"]])
     os.chroot(".")
@@ -539,121 +565,112 @@ def enter_sandbox(libc, box, fds):
         os.write(fds[index], b"0")  # "0" moves the writer itself, in cgroup v1 and v2
     if box.get("netns_fd") is not None:
         _check(libc.setns(fds[box["netns_fd"]], CLONE_NEWNET), "setns(net)")
-    _check(libc.unshare(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID), "unshare(uts, ipc, pid)")
+    _check(libc.unshare(CLONE_NEWUTS | CLONE_NEWIPC), "unshare(uts, ipc)")  # PID: the zygote did it before fork
     hostname = b"sandbox"
     _check(libc.sethostname(hostname, len(hostname)), "sethostname")
     for fd in fds:
-        os.close(fd)
+        if fd not in keep:
+            os.close(fd)
 
 
-def _report(fd, token):
-    try:
-        os.write(fd, token.encode("utf-8", "replace") + b"\n")
-    except OSError:
-        pass
+class SandboxForks:
+    """What a zygote prepares once so that each sandboxed fork is one fork() and little else: libc, the compiled
+    seccomp filter, a descriptor of its own PID namespace (to return to after each unshare(CLONE_NEWPID)) and a
+    pidfd of itself, by which a child learns whether the zygote died before PR_SET_PDEATHSIG took effect.
+    Per process: a child zygote builds its own."""
+
+    _current = None
+
+    def __init__(self):
+        self.pid = os.getpid()
+        self.libc = _libc()
+        for name in ("prctl", "setns", "unshare", "sethostname"):
+            getattr(self.libc, name)  # resolved here once (dlsym, ctypes objects), not in every child
+        self.seccomp = SeccompFilter()
+        self.own_pidns = self._own_pid_namespace()
+        self.pidfd = os.pidfd_open(self.pid)
+
+    @staticmethod
+    def _own_pid_namespace():
+        inherited = os.environ.get("SOCKEYE_PIDNS_FD")  # opened by `enter` before the chroot (no /proc inside)
+        if inherited:
+            return int(inherited)
+        return os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+
+    @classmethod
+    def get(cls):
+        if cls._current is None or cls._current.pid != os.getpid():
+            cls._current = SandboxForks()
+        return cls._current
+
+    def zygote_alive(self):
+        return not select.select([self.pidfd], [], [], 0)[0]  # a pidfd turns readable when its process exits
 
 
-def run_sandboxed_server(request, box, ready_w):
-    """PID 1 of the sandbox's PID namespace: drop privileges, listen on the instance socket, serve."""
-    libc = _libc()
-    set_parent_death_signal()
-    os.environ.clear()
-    os.environ.update({"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp",
-                       "LANG": "C.UTF-8", "USER": "sandbox"})
-    drop_privileges(libc, int(box["uid"]))
-    listener = listen_unix(request["instance_socket"], 1)
-    _report(ready_w, "R")
-    os.close(ready_w)
-    prepare_instance(request["code_dir"], request.get("env") or {}, request.get("sys_path") or [])
-    serve_instance(listener, request["function"], request.get("version"), request["code_dir"])
+def _send_ready(listener, header):
+    """Accepts the JVM's connection (already queued on the listener) and sends the readiness frame."""
+    conn, _ = listener.accept()
+    listener.close()
+    write_frame(conn, header)
+    return conn
 
 
-def run_sandboxed_child(request, fds, ready_w, zygote_sockets, zygote_pid):
-    """The child of the zygote: enters the sandbox, forks PID 1 of it, reports its pid and waits for it."""
+def run_sandboxed_instance(request, fds, listener, zygote_sockets, forks):
+    """The child of a sandboxed fork, PID 1 of its own PID namespace: enters the sandbox, drops privileges,
+    tells the JVM it is ready on the connection and serves. Never returns."""
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        set_parent_death_signal()
-        if os.getppid() != zygote_pid:
-            os._exit(0)
+        libc = forks.libc
+        _check(libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
         for sock in zygote_sockets:
             sock.close()
-        reseed_random()
         box = request["sandbox"]
-        enter_sandbox(_libc(), box, fds)
-        pid = os.fork()
-        if pid == 0:
-            run_sandboxed_server(request, box, ready_w)
+        enter_sandbox(libc, box, fds, keep=(listener.fileno(),))
+        if not forks.zygote_alive():  # died before PDEATHSIG was set: we are in the cgroup, the JVM kills it
             os._exit(0)
-        _report(ready_w, "P%d" % pid)
-        os.close(ready_w)
-        code = _wait_exit_code(pid)
+        reseed_random()
+        os.environ.clear()
+        os.environ.update({"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp",
+                           "LANG": "C.UTF-8", "USER": "sandbox"})
+        drop_privileges(libc, int(box["uid"]), forks.seccomp)
+        conn = _send_ready(listener, {"ready": True})
+        listener = None
+        prepare_instance(request["code_dir"], request.get("env") or {}, request.get("sys_path") or [])
+        serve_connection(conn, request["function"], request.get("version"), request["code_dir"])
+        code = 0
     except BaseException as e:
-        _report(ready_w, "E%s: %s" % (type(e).__name__, e))
+        if listener is not None:  # the JVM is waiting on the connection: tell it why
+            try:
+                _send_ready(listener, {"error": "enter sandbox: %s: %s" % (type(e).__name__, e)})
+            except BaseException:
+                pass
         traceback.print_exc()
     finally:
         flush_std_streams()
         os._exit(code)
 
 
-def _wait_exit_code(pid):
-    # The server is PID 1 of its namespace: when it dies, every process left in the namespace is killed.
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) & 0xFF
-
-
-def _parse_ready(data, child):
-    """Returns the server's pid once both P<pid> and R arrived; raises on E<error>."""
-    pid, listening = None, False
-    for token in data.split(b"\n")[:-1]:
-        text = token.decode("utf-8", "replace")
-        if text.startswith("E"):
-            raise OSError("sandboxed child %d: %s" % (child, text[1:]))
-        if text.startswith("P"):
-            pid = int(text[1:])
-        listening = listening or text == "R"
-    return pid if listening else None
-
-
-def _await_ready(ready_r, child):
-    """Waits for the child's tokens on the pipe: P<pid of the server>, R (listening) or E<error>."""
-    import select
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    data = b""
-    while True:
-        pid = _parse_ready(data, child)
-        if pid is not None:
-            return pid
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([ready_r], [], [], left)[0]:
-            raise OSError("sandboxed child %d: not ready within %.0f s" % (child, READY_TIMEOUT_S))
-        more = os.read(ready_r, 4096)
-        if not more:
-            _parse_ready(data + b"\n", child)
-            raise OSError("sandboxed child %d exited before its server was ready" % child)
-        data += more
-
-
 def fork_sandboxed(request, fds, zygote_sockets):
+    """One fork, straight into a new PID namespace; replies at once. The child signals readiness itself, on the
+    listening socket the JVM sent (index listen_fd), so the zygote is free for the next fork meanwhile."""
     box = request.get("sandbox")
-    if not isinstance(box, dict) or not isinstance(request.get("instance_socket"), str):
-        raise ValueError("sandboxed fork request lacks 'sandbox' or 'instance_socket'")
-    ready_r, ready_w = os.pipe()
-    zygote_pid = os.getpid()
+    if not isinstance(box, dict) or not isinstance(box.get("listen_fd"), int):
+        raise ValueError("sandboxed fork request lacks 'sandbox' or its 'listen_fd'")
+    forks = SandboxForks.get()
+    listener = socket.socket(fileno=os.dup(fds[box["listen_fd"]]))
     try:
-        child = os.fork()
-        if child == 0:
-            os.close(ready_r)
-            run_sandboxed_child(request, fds, ready_w, zygote_sockets, zygote_pid)
-        os.close(ready_w)
-        ready_w = -1
-        pid = _await_ready(ready_r, child)
-    except BaseException:
-        if ready_w >= 0:
-            os.close(ready_w)
-        os.close(ready_r)
-        raise
-    os.close(ready_r)
+        # The next child is PID 1 of a new PID namespace; setns back so that later forks are not in it.
+        _check(forks.libc.unshare(CLONE_NEWPID), "unshare(pid)")
+        try:
+            pid = os.fork()
+            if pid == 0:
+                run_sandboxed_instance(request, fds, listener, zygote_sockets, forks)
+        finally:
+            if os.getpid() == forks.pid:
+                _check(forks.libc.setns(forks.own_pidns, CLONE_NEWPID), "setns(own pid namespace)")
+    finally:
+        listener.close()
     return {"ok": True, "pid": pid}
 
 
@@ -664,6 +681,9 @@ def enter_main(args):
         with open(path, "w") as f:
             f.write("0")
     _check(libc.unshare(CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS), "unshare(net, ipc, uts)")
+    pidns = os.open("/proc/self/ns/pid", os.O_RDONLY)  # the zygote returns to it after each sandboxed fork
+    os.set_inheritable(pidns, True)
+    os.environ["SOCKEYE_PIDNS_FD"] = str(pidns)
     os.chroot(args.root)
     os.chdir("/")
     command = args.command[1:] if args.command and args.command[0] == "--" else args.command
@@ -840,6 +860,8 @@ def zygote_main(args):
             print("sockeye zygote: preload of module %r failed: %s" % (name, error), file=sys.stderr)
         sys.stderr.flush()
         sys.exit(2)
+    if os.environ.get("SOCKEYE_PIDNS_FD"):  # a sandboxed zygote: prepare sandboxed forks before the heap freezes
+        SandboxForks.get()
     freeze_heap()
     listener = listen_unix(args.socket, 1)
     print("READY %d" % os.getpid(), flush=True)
