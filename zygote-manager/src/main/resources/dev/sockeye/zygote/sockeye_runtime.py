@@ -464,6 +464,9 @@ CLONE_NEWNET = 0x40000000
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWCGROUP = 0x02000000
+MS_NOSUID = 2
+MS_NODEV = 4
+MS_NOEXEC = 8
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
@@ -565,30 +568,34 @@ def enter_sandbox(libc, box, fds, keep=()):
         os.write(fds[index], b"0")  # "0" moves the writer itself, in cgroup v1 and v2
     if box.get("netns_fd") is not None:
         _check(libc.setns(fds[box["netns_fd"]], CLONE_NEWNET), "setns(net)")
-    _check(libc.unshare(CLONE_NEWUTS | CLONE_NEWIPC), "unshare(uts, ipc)")  # PID: the zygote did it before fork
-    hostname = b"sandbox"
-    _check(libc.sethostname(hostname, len(hostname)), "sethostname")
+    # The PID namespace was made by the zygote before the fork; UTS and IPC by the spare while it waited.
+    # A procfs of that PID namespace: the instance sees its own processes only. It lives in the service's mount
+    # namespace under the sandbox root and goes with the root's lazy unmount.
+    _check(libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None), "mount /proc")
     for fd in fds:
         if fd not in keep:
             os.close(fd)
 
 
 class SandboxForks:
-    """What a zygote prepares once so that each sandboxed fork is one fork() and little else: libc, the compiled
-    seccomp filter, a descriptor of its own PID namespace (to return to after each unshare(CLONE_NEWPID)) and a
-    pidfd of itself, by which a child learns whether the zygote died before PR_SET_PDEATHSIG took effect.
-    Per process: a child zygote builds its own."""
+    """What a zygote prepares so that a sandboxed fork costs little on the request's path: libc and its symbols,
+    the compiled seccomp filter, a descriptor of its own PID namespace (to return to after each
+    unshare(CLONE_NEWPID)), a pidfd of itself (by which a child learns whether the zygote died before
+    PR_SET_PDEATHSIG took effect), and SPARES children forked ahead of demand. Per process: a child zygote builds
+    its own."""
 
+    SPARES = int(os.environ.get("SOCKEYE_SANDBOX_SPARES", "2"))  # 0: fork on demand
     _current = None
 
     def __init__(self):
         self.pid = os.getpid()
         self.libc = _libc()
-        for name in ("prctl", "setns", "unshare", "sethostname"):
+        for name in ("prctl", "setns", "unshare", "sethostname", "mount"):
             getattr(self.libc, name)  # resolved here once (dlsym, ctypes objects), not in every child
         self.seccomp = SeccompFilter()
         self.own_pidns = self._own_pid_namespace()
         self.pidfd = os.pidfd_open(self.pid)
+        self.spares = []  # (pid, zygote's end of the spare's socketpair), oldest first
 
     @staticmethod
     def _own_pid_namespace():
@@ -603,8 +610,132 @@ class SandboxForks:
             cls._current = SandboxForks()
         return cls._current
 
+    @classmethod
+    def spare_sockets(cls):
+        """The sockets to this zygote's spares: every other child closes them first thing."""
+        current = cls._current
+        if current is None or current.pid != os.getpid():
+            return []
+        return [sock for _, sock in current.spares]
+
     def zygote_alive(self):
         return not select.select([self.pidfd], [], [], 0)[0]  # a pidfd turns readable when its process exits
+
+    def hand_over(self, request, fds, zygote_sockets):
+        """Gives the request and its descriptors to a spare (forking one now if none is left); returns its pid."""
+        data = _frame_bytes(request)
+        error = None
+        for _ in range(self.SPARES + 2):
+            pid, sock = self.spares.pop(0) if self.spares else self._spawn(zygote_sockets)
+            try:
+                sent = socket.send_fds(sock, [data], fds)
+                if sent < len(data):
+                    sock.sendall(data[sent:])
+                return pid
+            except OSError as e:  # that spare died (killed from outside): the next one, or a new one, takes it
+                error = e
+            finally:
+                sock.close()
+        raise OSError("no spare child took the request: %s" % error)
+
+    def refill(self, zygote_sockets, busy):
+        """Forks spares up to SPARES while no request waits (busy() is true when one does)."""
+        forked = False
+        while len(self.spares) < self.SPARES and not busy():
+            self.spares.append(self._spawn(zygote_sockets))
+            forked = True
+        if forked and not busy():
+            _warm_request_path()
+
+    def _spawn(self, zygote_sockets):
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            # The next child is PID 1 of a new PID namespace; setns back so that later forks are not in it.
+            _check(self.libc.unshare(CLONE_NEWPID), "unshare(pid)")
+            try:
+                pid = os.fork()
+                if pid == 0:
+                    mine.close()
+                    run_spare(theirs, list(zygote_sockets) + self.spare_sockets(), self)
+            finally:
+                if os.getpid() == self.pid:
+                    _check(self.libc.setns(self.own_pidns, CLONE_NEWPID), "setns(own pid namespace)")
+        except BaseException:
+            mine.close()
+            raise
+        finally:
+            theirs.close()
+        return pid, mine
+
+
+_SAMPLE_REQUEST = {"op": "fork", "function": "f", "version": "v", "code_dir": "/handler",
+                   "instance_socket": "/host/sock", "env": {}, "sys_path": [],
+                   "sandbox": {"root_fd": 0, "cgroup_fds": [1, 2, 3, 4], "netns_fd": 5, "uid": 1, "listen_fd": 6}}
+
+
+def _warm_request_path():
+    """After a fork every page of the zygote is copy-on-write, and on this machine class each first write costs
+    tens of microseconds. Running the request's decoding and encoding once while idle takes those copies here
+    rather than when the next request is waiting."""
+    encoded = _frame_bytes(_SAMPLE_REQUEST)
+    _read_rest_from_bytes(encoded)
+    _frame_bytes({"ok": True, "pid": 1})
+
+
+def _read_rest_from_bytes(encoded):
+    (h,) = struct.unpack_from(">I", encoded, 4)
+    json.loads(bytes(encoded[8:8 + h]).decode("utf-8"))
+
+
+def _frame_bytes(header):
+    encoded = _encode_header(header, ())
+    return struct.pack(">II", 4 + len(encoded), len(encoded)) + encoded
+
+
+def run_spare(sock, foreign_sockets, forks):
+    """A child forked ahead of demand, PID 1 of its own PID namespace, still in the zygote's sandbox: waits for
+    one sandboxed fork request (with its descriptors) from the zygote, then becomes that instance. Never
+    returns; exits quietly when the zygote closes the socket."""
+    code = 1
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        _check(forks.libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
+        for other in foreign_sockets:
+            other.close()
+        if not forks.zygote_alive():
+            os._exit(0)
+        prepare_spare(forks.libc)
+        frame = read_frame(sock, with_fds=True)
+        sock.close()
+        if frame is None:
+            os._exit(0)
+        code = 0
+        run_sandboxed_instance(frame[0], frame[2], forks)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        flush_std_streams()
+        os._exit(code)
+
+
+SANDBOX_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp", "LANG": "C.UTF-8",
+               "USER": "sandbox"}
+
+
+def prepare_spare(libc):
+    """Everything of becoming an instance that does not depend on the sandbox, done while the spare waits: on
+    this machine class a first write to a page shared with the zygote (copy-on-write) is the dominant cost, so
+    the work and the page copies it causes happen here, off the request's path."""
+    reseed_random()
+    os.environ.clear()
+    os.environ.update(SANDBOX_ENV)
+    _check(libc.unshare(CLONE_NEWUTS | CLONE_NEWIPC), "unshare(uts, ipc)")
+    hostname = b"sandbox"
+    _check(libc.sethostname(hostname, len(hostname)), "sethostname")
+    _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
+    # Warm the paths the request takes (frame decoding, the readiness frame), so their pages are copied now.
+    json.loads(json.dumps({"op": "fork", "sandbox": {"root_fd": 0, "cgroup_fds": [1, 2], "uid": 1}}))
+    _encode_header({"ready": True}, ())
 
 
 def _send_ready(listener, header):
@@ -615,24 +746,20 @@ def _send_ready(listener, header):
     return conn
 
 
-def run_sandboxed_instance(request, fds, listener, zygote_sockets, forks):
-    """The child of a sandboxed fork, PID 1 of its own PID namespace: enters the sandbox, drops privileges,
-    tells the JVM it is ready on the connection and serves. Never returns."""
+def run_sandboxed_instance(request, fds, forks):
+    """Becomes the instance of a sandboxed fork, as PID 1 of its own PID namespace: enters the sandbox, drops
+    privileges, tells the JVM it is ready on the connection and serves. Never returns."""
     code = 1
+    box = request["sandbox"]
+    listener = socket.socket(fileno=fds[box["listen_fd"]])
     try:
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         libc = forks.libc
-        _check(libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
-        for sock in zygote_sockets:
-            sock.close()
-        box = request["sandbox"]
         enter_sandbox(libc, box, fds, keep=(listener.fileno(),))
         if not forks.zygote_alive():  # died before PDEATHSIG was set: we are in the cgroup, the JVM kills it
             os._exit(0)
-        reseed_random()
-        os.environ.clear()
-        os.environ.update({"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp",
-                           "LANG": "C.UTF-8", "USER": "sandbox"})
+        # Nothing of the zygote's stays open in the sandbox: its sockets, its pidfd, its PID namespace.
+        os.closerange(3, listener.fileno())
+        os.closerange(listener.fileno() + 1, 1 << 20)
         drop_privileges(libc, int(box["uid"]), forks.seccomp)
         conn = _send_ready(listener, {"ready": True})
         listener = None
@@ -652,26 +779,12 @@ def run_sandboxed_instance(request, fds, listener, zygote_sockets, forks):
 
 
 def fork_sandboxed(request, fds, zygote_sockets):
-    """One fork, straight into a new PID namespace; replies at once. The child signals readiness itself, on the
-    listening socket the JVM sent (index listen_fd), so the zygote is free for the next fork meanwhile."""
+    """Hands the request to a spare child (see SandboxForks) and replies at once. The child signals readiness
+    itself, on the listening socket the JVM sent (index listen_fd), so the zygote is free for the next fork."""
     box = request.get("sandbox")
     if not isinstance(box, dict) or not isinstance(box.get("listen_fd"), int):
         raise ValueError("sandboxed fork request lacks 'sandbox' or its 'listen_fd'")
-    forks = SandboxForks.get()
-    listener = socket.socket(fileno=os.dup(fds[box["listen_fd"]]))
-    try:
-        # The next child is PID 1 of a new PID namespace; setns back so that later forks are not in it.
-        _check(forks.libc.unshare(CLONE_NEWPID), "unshare(pid)")
-        try:
-            pid = os.fork()
-            if pid == 0:
-                run_sandboxed_instance(request, fds, listener, zygote_sockets, forks)
-        finally:
-            if os.getpid() == forks.pid:
-                _check(forks.libc.setns(forks.own_pidns, CLONE_NEWPID), "setns(own pid namespace)")
-    finally:
-        listener.close()
-    return {"ok": True, "pid": pid}
+    return {"ok": True, "pid": SandboxForks.get().hand_over(request, fds, zygote_sockets)}
 
 
 def enter_main(args):
@@ -841,11 +954,14 @@ def serve_zygote_connection(listener, conn, preloaded):
             return
         if frame is None:
             return
-        reply = answer_zygote_request(frame[0], frame[2], (listener, conn), preloaded)
+        sockets = [listener, conn] + SandboxForks.spare_sockets()
+        reply = answer_zygote_request(frame[0], frame[2], sockets, preloaded)
         try:
             write_frame(conn, reply)
         except OSError:
             return
+        if frame[0].get("sandbox") is not None:  # this zygote forks into sandboxes: keep spares ready, when idle
+            SandboxForks.get().refill([listener, conn], lambda: select.select([conn], [], [], 0)[0])
 
 
 def zygote_main(args):
