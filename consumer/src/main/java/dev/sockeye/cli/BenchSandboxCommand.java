@@ -36,7 +36,8 @@ final class BenchSandboxCommand implements Callable<Integer> {
   @Option(names = "--base", defaultValue = "/", description = "Sandbox base; runc needs a directory (sockeye base create)")
   Path base;
 
-  @Option(names = "--docker-image", defaultValue = "sockeye-bench-base", description = "Image for docker (docker import of the base)")
+  @Option(names = "--docker-image", defaultValue = "sockeye-base",
+      description = "Image for docker, imported from the base without a registry: tar -C BASE -c . | docker import - sockeye-base")
   String dockerImage;
 
   @Option(names = "--python", defaultValue = "/usr/bin/python3")

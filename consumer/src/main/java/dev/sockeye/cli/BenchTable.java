@@ -27,7 +27,48 @@ final class BenchTable {
       Row mine = ours.stream().filter(o -> o.concurrency() == p.concurrency()).findFirst().orElse(null);
       out.append(line(p, ratio(p, mine)));
     }
+    if (!peers.isEmpty()) {
+      out.append(sideBySide(ours, peers));
+    }
     return out.toString();
+  }
+
+  /**
+   * One line per concurrency: Sockeye's p50 and rate next to each peer's, with how many times faster Sockeye is
+   * and the issue's targets (10x runc, 100x Docker on p50; over 500 sandboxes/s at concurrency 10).
+   */
+  private static String sideBySide(List<Row> ours, List<Row> peers) {
+    List<String> systems = peers.stream().map(Row::system).distinct().toList();
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%nside by side (p50 create-to-ready; "
+        + "Nx = peer p50 / sockeye p50, target: runc 10x, docker 100x, sockeye >500/s at 10)%n%4s %22s", "conc",
+        "sockeye p50, per s"));
+    systems.forEach(s -> out.append(String.format(Locale.ROOT, " %30s", s + " p50, per s, Nx")));
+    out.append(System.lineSeparator());
+    for (Row mine : ours) {
+      if (mine.error() != null) {
+        continue;
+      }
+      out.append(String.format(Locale.ROOT, "%4d %22s", mine.concurrency(),
+          ms(mine.create(), 50) + ", " + Math.round(mine.perSecond()) + "/s"));
+      for (String system : systems) {
+        Row peer = peers.stream().filter(p -> p.system().equals(system) && p.concurrency() == mine.concurrency())
+            .findFirst().orElse(null);
+        String cell = peer == null || peer.error() != null ? "not run"
+            : String.format(Locale.ROOT, "%s, %d/s, %.1fx %s", ms(peer.create(), 50), Math.round(peer.perSecond()),
+                latencyRatio(peer, mine), latencyRatio(peer, mine) >= target(system) ? "(met)" : "(missed)");
+        out.append(String.format(Locale.ROOT, " %30s", cell));
+      }
+      out.append(System.lineSeparator());
+    }
+    return out.toString();
+  }
+
+  private static double target(String system) {
+    return system.equals("docker") ? 100 : 10;
+  }
+
+  private static double latencyRatio(Row peer, Row mine) {
+    return (double) peer.create().getValueAtPercentile(50) / mine.create().getValueAtPercentile(50);
   }
 
   private static String line(Row r, String ratio) {
@@ -43,8 +84,7 @@ final class BenchTable {
     if (mine == null || mine.error() != null || peer.error() != null) {
       return "";
     }
-    double latency = (double) peer.create().getValueAtPercentile(50) / mine.create().getValueAtPercentile(50);
-    return String.format(Locale.ROOT, "%.1fx slower, %.1fx fewer/s", latency, mine.perSecond() / peer.perSecond());
+    return String.format(Locale.ROOT, "%.1fx slower, %.1fx fewer/s", latencyRatio(peer, mine), mine.perSecond() / peer.perSecond());
   }
 
   private static String ms(Histogram h, double percentile) {

@@ -32,7 +32,13 @@ final class PeerBench {
         case "docker" -> dockerCommand(image);
         default -> throw new IllegalArgumentException("unknown peer '" + peer + "' (runc, docker)");
       };
-      return measure(peer, command, concurrency, count);
+      try {
+        return measure(peer, command, concurrency, count);
+      } finally {
+        if (peer.equals("runc")) {
+          SandboxBench.deleteQuietly(Path.of(command.get(command.indexOf("--bundle") + 1))); // its config.json
+        }
+      }
     } catch (Exception e) {
       return BenchTable.Row.failed(peer, concurrency, e.getMessage());
     }

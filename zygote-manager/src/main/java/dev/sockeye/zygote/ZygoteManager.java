@@ -5,12 +5,17 @@ import dev.sockeye.zygote.process.ProcessLauncher;
 import dev.sockeye.zygote.process.ProcessStartException;
 import dev.sockeye.zygote.process.PythonProcess;
 import dev.sockeye.zygote.process.SocketDirectory;
+import dev.sockeye.zygote.process.UnixListener;
 import dev.sockeye.zygote.process.UnixSockets;
 import dev.sockeye.zygote.process.ZygoteProcess;
 import dev.sockeye.zygote.process.ZygoteUnavailableException;
 import dev.sockeye.zygote.protocol.ForkReply;
 import dev.sockeye.zygote.protocol.ForkRequest;
 import dev.sockeye.zygote.protocol.ForkZygoteRequest;
+import dev.sockeye.zygote.protocol.Frame;
+import dev.sockeye.zygote.protocol.Frames;
+import dev.sockeye.zygote.protocol.WireFormatException;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -21,6 +26,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -55,6 +64,7 @@ public final class ZygoteManager implements AutoCloseable {
   private final ReentrantLock rootsLock = new ReentrantLock();
   private final Map<String, Zygote> roots = new HashMap<>(); // guarded by rootsLock
   private final SandboxProvider sandboxes; // null: zygotes run unsandboxed
+  private final ScheduledExecutorService watchdog = watchdog(); // kills sandboxed instances that never get ready
 
   /** Extracts sockeye_runtime.py into the work directory; starts nothing yet. Zygotes run unsandboxed. */
   public ZygoteManager(ZygoteSettings settings, Clock clock) {
@@ -118,6 +128,16 @@ public final class ZygoteManager implements AutoCloseable {
     if (spec.sandbox() != null) {
       spec.sandbox().close();
     }
+  }
+
+  private static ScheduledExecutorService watchdog() {
+    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "sockeye-fork-watchdog");
+      t.setDaemon(true);
+      return t;
+    });
+    executor.setRemoveOnCancelPolicy(true); // a cancelled timeout (the usual case) leaves nothing queued
+    return executor;
   }
 
   /** Blocking: the root zygote of {@code tenant}, started now if it is not running. Tenants never share one. */
@@ -264,27 +284,22 @@ public final class ZygoteManager implements AutoCloseable {
 
   private Instance forkOnce(Zygote zygote, InstanceSpec spec) {
     requireOpen("fork " + spec.function());
-    return zygote.request(process -> forkOn(process, spec));
+    return spec.sandbox() == null ? zygote.request(process -> forkOn(process, spec)) : forkSandboxed(zygote, spec);
   }
 
   private Instance forkOn(ZygoteProcess zygote, InstanceSpec spec) {
     long n = instanceCounter.incrementAndGet();
-    SandboxHandle box = spec.sandbox();
-    Path socket = box == null ? sockets.socket("i" + n) : UnixSockets.requireShortEnough(box.hostRoot().resolve(
-        "host/sock"));
+    Path socket = sockets.socket("i" + n);
     String where = "fork " + spec.function() + " from zygote " + zygote.name() + " (pid " + zygote.pid() + ")";
     try {
       Instant start = clock.instant();
-      ForkReply reply = zygote.fork(box == null
-          ? new ForkRequest(spec.function(), spec.version(), spec.codeDir(), socket, spec.env(), spec.sysPath(), null)
-          : new ForkRequest(spec.function(), spec.version(), Path.of("/handler"), Path.of("/host/sock"), spec.env(),
-              spec.sysPath(), box));
+      ForkReply reply = zygote.fork(new ForkRequest(spec.function(), spec.version(), spec.codeDir(), socket,
+          spec.env(), spec.sysPath(), null));
       if (reply instanceof ForkReply.Refused refused) {
         throw new ForkFailedException(where + ": " + refused.error());
       }
       Duration forkTime = Duration.between(start, clock.instant());
-      return connectForked(spec.function() + "-" + n, ((ForkReply.Forked) reply).pid(), forkTime, socket, where,
-          box);
+      return connectForked(spec.function() + "-" + n, ((ForkReply.Forked) reply).pid(), forkTime, socket, where);
     } catch (ZygoteUnavailableException e) {
       UnixSockets.deleteQuietly(socket);
       throw new ZygoteDiedException(e.getMessage(), e);
@@ -294,8 +309,7 @@ public final class ZygoteManager implements AutoCloseable {
     }
   }
 
-  private Instance connectForked(String id, long pid, Duration forkTime, Path socket, String where,
-      SandboxHandle box) {
+  private Instance connectForked(String id, long pid, Duration forkTime, Path socket, String where) {
     ProcessHandle process = ProcessHandle.of(pid).orElse(null);
     SocketChannel channel;
     try {
@@ -306,7 +320,79 @@ public final class ZygoteManager implements AutoCloseable {
       }
       throw new ForkFailedException(where + ": " + e.getMessage(), e);
     }
-    return register(new Instance(id, pid, forkTime, channel, socket, process, instances::remove, box), where);
+    return register(new Instance(id, pid, forkTime, channel, socket, process, instances::remove, null), where);
+  }
+
+  /**
+   * A sandboxed fork holds the zygote only for the fork itself (the zygote replies right after fork()); entering
+   * the sandbox and dropping privileges happen in the child while this thread waits on the child's readiness
+   * frame, so forks from one zygote overlap. The JVM makes the instance's listening socket, so it can connect
+   * before the child exists.
+   */
+  private Instance forkSandboxed(Zygote zygote, InstanceSpec spec) {
+    long n = instanceCounter.incrementAndGet();
+    SandboxHandle box = spec.sandbox();
+    Path socket = UnixSockets.requireShortEnough(box.hostRoot().resolve("host/sock"));
+    String where = "fork " + spec.function() + " from " + zygote;
+    ForkRequest request = new ForkRequest(spec.function(), spec.version(), Path.of("/handler"),
+        Path.of("/host/sock"), spec.env(), spec.sysPath(), box);
+    Instant start = clock.instant();
+    ForkReply reply;
+    try (UnixListener listener = UnixListener.bind(socket)) { // closed after the reply: the child holds it then
+      reply = zygote.request(process -> process.forkSandboxed(request, listener.fd()));
+    } catch (ZygoteUnavailableException e) {
+      UnixSockets.deleteQuietly(socket);
+      throw new ZygoteDiedException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new ForkFailedException(where + ": " + e.getMessage(), e);
+    }
+    if (reply instanceof ForkReply.Refused refused) {
+      UnixSockets.deleteQuietly(socket);
+      throw new ForkFailedException(where + ": " + refused.error());
+    }
+    long pid = ((ForkReply.Forked) reply).pid();
+    Duration forkTime = Duration.between(start, clock.instant());
+    return register(awaitReady(spec.function() + "-" + n, pid, forkTime, socket, where, box), where);
+  }
+
+  /**
+   * Connects and reads the instance's first frame: {@code {"ready":true}} once it is inside its sandbox with
+   * privileges dropped, or {@code {"error":...}} if it could not get there. An instance that sends neither within
+   * the start timeout is killed, which ends the wait with EOF.
+   */
+  private Instance awaitReady(String id, long pid, Duration forkTime, Path socket, String where, SandboxHandle box) {
+    ProcessHandle process = ProcessHandle.of(pid).orElse(null);
+    SocketChannel channel = null;
+    ScheduledFuture<?> timeout = null;
+    try {
+      channel = UnixSockets.connect(socket, "instance " + id + " (pid " + pid + ")");
+      SocketChannel connected = channel;
+      timeout = watchdog.schedule(() -> {
+        if (process != null) {
+          process.destroyForcibly();
+        }
+        UnixSockets.closeQuietly(connected);
+      }, settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      Frame first = Frames.read(channel);
+      if (!first.header().path("ready").asBoolean(false)) {
+        throw new IOException(first.header().path("error").asText("unexpected first frame " + first.header()));
+      }
+      timeout.cancel(false);
+      return new Instance(id, pid, forkTime, channel, socket, process, instances::remove, box);
+    } catch (IOException | UncheckedIOException | WireFormatException e) {
+      if (timeout != null) {
+        timeout.cancel(false);
+      }
+      if (process != null) {
+        process.destroyForcibly();
+      }
+      UnixSockets.closeQuietly(channel);
+      UnixSockets.deleteQuietly(socket);
+      String why = e instanceof java.io.EOFException || e instanceof java.nio.channels.ClosedChannelException
+          ? "the instance exited before it was ready (or was not ready within " + settings.startTimeout() + ")"
+          : e.getMessage();
+      throw new ForkFailedException(where + ": " + why, e);
+    }
   }
 
   /** Blocking: starts {@code python sockeye_runtime.py instance ...} as a fresh interpreter, for benchmarks. */
@@ -371,6 +457,7 @@ public final class ZygoteManager implements AutoCloseable {
     awaitExit(handedOut);
     launcher.close();
     sockets.close();
+    watchdog.shutdownNow();
   }
 
   /** Waits (bounded) for killed instances so that callers can rely on them being gone after close(). */

@@ -21,6 +21,7 @@ import importlib.util
 import json
 import os
 import random
+import select
 import signal
 import socket
 import struct
@@ -396,6 +397,15 @@ def serve_instance(listener, function, version, code_dir):
     handler = LoadedHandler(function, version, code_dir)
     conn, _ = listener.accept()
     listener.close()
+    _serve(conn, handler)
+
+
+def serve_connection(conn, function, version, code_dir):
+    """As serve_instance, on a connection already accepted."""
+    _serve(conn, LoadedHandler(function, version, code_dir))
+
+
+def _serve(conn, handler):
     while True:
         try:
             frame = read_frame(conn)
@@ -454,13 +464,15 @@ CLONE_NEWNET = 0x40000000
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWCGROUP = 0x02000000
+MS_NOSUID = 2
+MS_NODEV = 4
+MS_NOEXEC = 8
 PR_SET_NO_NEW_PRIVS = 38
 PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
 SECCOMP_RET_KILL_PROCESS = 0x80000000
 SECCOMP_RET_ERRNO = 0x00050000
 SECCOMP_RET_ALLOW = 0x7FFF0000
-READY_TIMEOUT_S = 10.0
 
 # Syscalls a handler never needs and that open ways out of a sandbox (the denials OpenLambda and Docker's
 # default profile share). clone is checked separately: only its namespace flags are refused.
@@ -476,8 +488,15 @@ _DENIED = {
 }
 
 
+_LIBC = None
+
+
 def _libc():
-    return ctypes.CDLL(None, use_errno=True)
+    # Loaded once per zygote and inherited: a child that loads it again pays for it in copy-on-write faults.
+    global _LIBC
+    if _LIBC is None:
+        _LIBC = ctypes.CDLL(None, use_errno=True)
+    return _LIBC
 
 
 def _check(result, what):
@@ -492,7 +511,7 @@ def _bpf(code, k, jt=0, jf=0):
 
 def seccomp_program():
     """A filter that refuses namespace, mount, chroot, ptrace, module and key syscalls with EPERM."""
-    import platform
+    import platform  # imported by the zygote once (see SandboxForks), never by a child
     arch = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}.get(platform.machine())
     if arch is None:
         raise OSError("seccomp: no syscall table for machine %s" % platform.machine())
@@ -510,27 +529,37 @@ def seccomp_program():
     return b"".join(prog), len(prog)
 
 
+class _Fprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+class SeccompFilter:
+    """The compiled filter, built once in the zygote; a forked child only passes the pointer to prctl."""
+
+    def __init__(self):
+        code, count = seccomp_program()
+        self._buffer = ctypes.create_string_buffer(code, len(code))
+        self._prog = _Fprog(count, ctypes.addressof(self._buffer))
+
+    def install(self, libc):
+        _check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(self._prog), 0, 0),
+               "prctl(PR_SET_SECCOMP)")
+
+
 def install_seccomp(libc):
-    code, count = seccomp_program()
-    buf = ctypes.create_string_buffer(code, len(code))
-
-    class Fprog(ctypes.Structure):
-        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
-
-    prog = Fprog(count, ctypes.addressof(buf))
-    _check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0), "prctl(PR_SET_SECCOMP)")
+    SeccompFilter().install(libc)
 
 
-def drop_privileges(libc, uid):
+def drop_privileges(libc, uid, seccomp=None):
     """Unprivileged uid/gid, no supplementary groups, no capabilities, no way to regain any."""
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)  # leaving uid 0 clears the permitted and effective capability sets
     _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
-    install_seccomp(libc)
+    (seccomp or SeccompFilter()).install(libc)
 
 
-def enter_sandbox(libc, box, fds):
+def enter_sandbox(libc, box, fds, keep=()):
     """In the forked child, still root: move into the sandbox's root, cgroup and network namespace."""
     os.fchdir(fds[box["root_fd"]])
     os.chroot(".")
@@ -539,122 +568,223 @@ def enter_sandbox(libc, box, fds):
         os.write(fds[index], b"0")  # "0" moves the writer itself, in cgroup v1 and v2
     if box.get("netns_fd") is not None:
         _check(libc.setns(fds[box["netns_fd"]], CLONE_NEWNET), "setns(net)")
-    _check(libc.unshare(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID), "unshare(uts, ipc, pid)")
-    hostname = b"sandbox"
-    _check(libc.sethostname(hostname, len(hostname)), "sethostname")
+    # The PID namespace was made by the zygote before the fork; UTS and IPC by the spare while it waited.
+    # A procfs of that PID namespace: the instance sees its own processes only. It lives in the service's mount
+    # namespace under the sandbox root and goes with the root's lazy unmount.
+    _check(libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None), "mount /proc")
     for fd in fds:
-        os.close(fd)
+        if fd not in keep:
+            os.close(fd)
 
 
-def _report(fd, token):
-    try:
-        os.write(fd, token.encode("utf-8", "replace") + b"\n")
-    except OSError:
-        pass
+class SandboxForks:
+    """What a zygote prepares so that a sandboxed fork costs little on the request's path: libc and its symbols,
+    the compiled seccomp filter, a descriptor of its own PID namespace (to return to after each
+    unshare(CLONE_NEWPID)), a pidfd of itself (by which a child learns whether the zygote died before
+    PR_SET_PDEATHSIG took effect), and SPARES children forked ahead of demand. Per process: a child zygote builds
+    its own."""
+
+    SPARES = int(os.environ.get("SOCKEYE_SANDBOX_SPARES", "2"))  # 0: fork on demand
+    _current = None
+
+    def __init__(self):
+        self.pid = os.getpid()
+        self.libc = _libc()
+        for name in ("prctl", "setns", "unshare", "sethostname", "mount"):
+            getattr(self.libc, name)  # resolved here once (dlsym, ctypes objects), not in every child
+        self.seccomp = SeccompFilter()
+        self.own_pidns = self._own_pid_namespace()
+        self.pidfd = os.pidfd_open(self.pid)
+        self.spares = []  # (pid, zygote's end of the spare's socketpair), oldest first
+
+    @staticmethod
+    def _own_pid_namespace():
+        inherited = os.environ.get("SOCKEYE_PIDNS_FD")  # opened by `enter` before the chroot (no /proc inside)
+        if inherited:
+            return int(inherited)
+        return os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+
+    @classmethod
+    def get(cls):
+        if cls._current is None or cls._current.pid != os.getpid():
+            cls._current = SandboxForks()
+        return cls._current
+
+    @classmethod
+    def spare_sockets(cls):
+        """The sockets to this zygote's spares: every other child closes them first thing."""
+        current = cls._current
+        if current is None or current.pid != os.getpid():
+            return []
+        return [sock for _, sock in current.spares]
+
+    def zygote_alive(self):
+        return not select.select([self.pidfd], [], [], 0)[0]  # a pidfd turns readable when its process exits
+
+    def hand_over(self, request, fds, zygote_sockets):
+        """Gives the request and its descriptors to a spare (forking one now if none is left); returns its pid."""
+        data = _frame_bytes(request)
+        error = None
+        for _ in range(self.SPARES + 2):
+            pid, sock = self.spares.pop(0) if self.spares else self._spawn(zygote_sockets)
+            try:
+                sent = socket.send_fds(sock, [data], fds)
+                if sent < len(data):
+                    sock.sendall(data[sent:])
+                return pid
+            except OSError as e:  # that spare died (killed from outside): the next one, or a new one, takes it
+                error = e
+            finally:
+                sock.close()
+        raise OSError("no spare child took the request: %s" % error)
+
+    def refill(self, zygote_sockets, busy):
+        """Forks spares up to SPARES while no request waits (busy() is true when one does)."""
+        forked = False
+        while len(self.spares) < self.SPARES and not busy():
+            self.spares.append(self._spawn(zygote_sockets))
+            forked = True
+        if forked and not busy():
+            _warm_request_path()
+
+    def _spawn(self, zygote_sockets):
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            # The next child is PID 1 of a new PID namespace; setns back so that later forks are not in it.
+            _check(self.libc.unshare(CLONE_NEWPID), "unshare(pid)")
+            try:
+                pid = os.fork()
+                if pid == 0:
+                    mine.close()
+                    run_spare(theirs, list(zygote_sockets) + self.spare_sockets(), self)
+            finally:
+                if os.getpid() == self.pid:
+                    _check(self.libc.setns(self.own_pidns, CLONE_NEWPID), "setns(own pid namespace)")
+        except BaseException:
+            mine.close()
+            raise
+        finally:
+            theirs.close()
+        return pid, mine
 
 
-def run_sandboxed_server(request, box, ready_w):
-    """PID 1 of the sandbox's PID namespace: drop privileges, listen on the instance socket, serve."""
-    libc = _libc()
-    set_parent_death_signal()
-    os.environ.clear()
-    os.environ.update({"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp",
-                       "LANG": "C.UTF-8", "USER": "sandbox"})
-    drop_privileges(libc, int(box["uid"]))
-    listener = listen_unix(request["instance_socket"], 1)
-    _report(ready_w, "R")
-    os.close(ready_w)
-    prepare_instance(request["code_dir"], request.get("env") or {}, request.get("sys_path") or [])
-    serve_instance(listener, request["function"], request.get("version"), request["code_dir"])
+_SAMPLE_REQUEST = {"op": "fork", "function": "f", "version": "v", "code_dir": "/handler",
+                   "instance_socket": "/host/sock", "env": {}, "sys_path": [],
+                   "sandbox": {"root_fd": 0, "cgroup_fds": [1, 2, 3, 4], "netns_fd": 5, "uid": 1, "listen_fd": 6}}
 
 
-def run_sandboxed_child(request, fds, ready_w, zygote_sockets, zygote_pid):
-    """The child of the zygote: enters the sandbox, forks PID 1 of it, reports its pid and waits for it."""
+def _warm_request_path():
+    """After a fork every page of the zygote is copy-on-write, and on this machine class each first write costs
+    tens of microseconds. Running the request's decoding and encoding once while idle takes those copies here
+    rather than when the next request is waiting."""
+    encoded = _frame_bytes(_SAMPLE_REQUEST)
+    _read_rest_from_bytes(encoded)
+    _frame_bytes({"ok": True, "pid": 1})
+
+
+def _read_rest_from_bytes(encoded):
+    (h,) = struct.unpack_from(">I", encoded, 4)
+    json.loads(bytes(encoded[8:8 + h]).decode("utf-8"))
+
+
+def _frame_bytes(header):
+    encoded = _encode_header(header, ())
+    return struct.pack(">II", 4 + len(encoded), len(encoded)) + encoded
+
+
+def run_spare(sock, foreign_sockets, forks):
+    """A child forked ahead of demand, PID 1 of its own PID namespace, still in the zygote's sandbox: waits for
+    one sandboxed fork request (with its descriptors) from the zygote, then becomes that instance. Never
+    returns; exits quietly when the zygote closes the socket."""
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        set_parent_death_signal()
-        if os.getppid() != zygote_pid:
+        _check(forks.libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
+        for other in foreign_sockets:
+            other.close()
+        if not forks.zygote_alive():
             os._exit(0)
-        for sock in zygote_sockets:
-            sock.close()
-        reseed_random()
-        box = request["sandbox"]
-        enter_sandbox(_libc(), box, fds)
-        pid = os.fork()
-        if pid == 0:
-            run_sandboxed_server(request, box, ready_w)
+        prepare_spare(forks.libc)
+        frame = read_frame(sock, with_fds=True)
+        sock.close()
+        if frame is None:
             os._exit(0)
-        _report(ready_w, "P%d" % pid)
-        os.close(ready_w)
-        code = _wait_exit_code(pid)
-    except BaseException as e:
-        _report(ready_w, "E%s: %s" % (type(e).__name__, e))
+        code = 0
+        run_sandboxed_instance(frame[0], frame[2], forks)
+    except BaseException:
         traceback.print_exc()
     finally:
         flush_std_streams()
         os._exit(code)
 
 
-def _wait_exit_code(pid):
-    # The server is PID 1 of its namespace: when it dies, every process left in the namespace is killed.
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) & 0xFF
+SANDBOX_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp", "LANG": "C.UTF-8",
+               "USER": "sandbox"}
 
 
-def _parse_ready(data, child):
-    """Returns the server's pid once both P<pid> and R arrived; raises on E<error>."""
-    pid, listening = None, False
-    for token in data.split(b"\n")[:-1]:
-        text = token.decode("utf-8", "replace")
-        if text.startswith("E"):
-            raise OSError("sandboxed child %d: %s" % (child, text[1:]))
-        if text.startswith("P"):
-            pid = int(text[1:])
-        listening = listening or text == "R"
-    return pid if listening else None
+def prepare_spare(libc):
+    """Everything of becoming an instance that does not depend on the sandbox, done while the spare waits: on
+    this machine class a first write to a page shared with the zygote (copy-on-write) is the dominant cost, so
+    the work and the page copies it causes happen here, off the request's path."""
+    reseed_random()
+    os.environ.clear()
+    os.environ.update(SANDBOX_ENV)
+    _check(libc.unshare(CLONE_NEWUTS | CLONE_NEWIPC), "unshare(uts, ipc)")
+    hostname = b"sandbox"
+    _check(libc.sethostname(hostname, len(hostname)), "sethostname")
+    _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
+    # Warm the paths the request takes (frame decoding, the readiness frame), so their pages are copied now.
+    json.loads(json.dumps({"op": "fork", "sandbox": {"root_fd": 0, "cgroup_fds": [1, 2], "uid": 1}}))
+    _encode_header({"ready": True}, ())
 
 
-def _await_ready(ready_r, child):
-    """Waits for the child's tokens on the pipe: P<pid of the server>, R (listening) or E<error>."""
-    import select
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    data = b""
-    while True:
-        pid = _parse_ready(data, child)
-        if pid is not None:
-            return pid
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([ready_r], [], [], left)[0]:
-            raise OSError("sandboxed child %d: not ready within %.0f s" % (child, READY_TIMEOUT_S))
-        more = os.read(ready_r, 4096)
-        if not more:
-            _parse_ready(data + b"\n", child)
-            raise OSError("sandboxed child %d exited before its server was ready" % child)
-        data += more
+def _send_ready(listener, header):
+    """Accepts the JVM's connection (already queued on the listener) and sends the readiness frame."""
+    conn, _ = listener.accept()
+    listener.close()
+    write_frame(conn, header)
+    return conn
+
+
+def run_sandboxed_instance(request, fds, forks):
+    """Becomes the instance of a sandboxed fork, as PID 1 of its own PID namespace: enters the sandbox, drops
+    privileges, tells the JVM it is ready on the connection and serves. Never returns."""
+    code = 1
+    box = request["sandbox"]
+    listener = socket.socket(fileno=fds[box["listen_fd"]])
+    try:
+        libc = forks.libc
+        enter_sandbox(libc, box, fds, keep=(listener.fileno(),))
+        if not forks.zygote_alive():  # died before PDEATHSIG was set: we are in the cgroup, the JVM kills it
+            os._exit(0)
+        # Nothing of the zygote's stays open in the sandbox: its sockets, its pidfd, its PID namespace.
+        os.closerange(3, listener.fileno())
+        os.closerange(listener.fileno() + 1, 1 << 20)
+        drop_privileges(libc, int(box["uid"]), forks.seccomp)
+        conn = _send_ready(listener, {"ready": True})
+        listener = None
+        prepare_instance(request["code_dir"], request.get("env") or {}, request.get("sys_path") or [])
+        serve_connection(conn, request["function"], request.get("version"), request["code_dir"])
+        code = 0
+    except BaseException as e:
+        if listener is not None:  # the JVM is waiting on the connection: tell it why
+            try:
+                _send_ready(listener, {"error": "enter sandbox: %s: %s" % (type(e).__name__, e)})
+            except BaseException:
+                pass
+        traceback.print_exc()
+    finally:
+        flush_std_streams()
+        os._exit(code)
 
 
 def fork_sandboxed(request, fds, zygote_sockets):
+    """Hands the request to a spare child (see SandboxForks) and replies at once. The child signals readiness
+    itself, on the listening socket the JVM sent (index listen_fd), so the zygote is free for the next fork."""
     box = request.get("sandbox")
-    if not isinstance(box, dict) or not isinstance(request.get("instance_socket"), str):
-        raise ValueError("sandboxed fork request lacks 'sandbox' or 'instance_socket'")
-    ready_r, ready_w = os.pipe()
-    zygote_pid = os.getpid()
-    try:
-        child = os.fork()
-        if child == 0:
-            os.close(ready_r)
-            run_sandboxed_child(request, fds, ready_w, zygote_sockets, zygote_pid)
-        os.close(ready_w)
-        ready_w = -1
-        pid = _await_ready(ready_r, child)
-    except BaseException:
-        if ready_w >= 0:
-            os.close(ready_w)
-        os.close(ready_r)
-        raise
-    os.close(ready_r)
-    return {"ok": True, "pid": pid}
+    if not isinstance(box, dict) or not isinstance(box.get("listen_fd"), int):
+        raise ValueError("sandboxed fork request lacks 'sandbox' or its 'listen_fd'")
+    return {"ok": True, "pid": SandboxForks.get().hand_over(request, fds, zygote_sockets)}
 
 
 def enter_main(args):
@@ -664,6 +794,9 @@ def enter_main(args):
         with open(path, "w") as f:
             f.write("0")
     _check(libc.unshare(CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS), "unshare(net, ipc, uts)")
+    pidns = os.open("/proc/self/ns/pid", os.O_RDONLY)  # the zygote returns to it after each sandboxed fork
+    os.set_inheritable(pidns, True)
+    os.environ["SOCKEYE_PIDNS_FD"] = str(pidns)
     os.chroot(args.root)
     os.chdir("/")
     command = args.command[1:] if args.command and args.command[0] == "--" else args.command
@@ -821,11 +954,14 @@ def serve_zygote_connection(listener, conn, preloaded):
             return
         if frame is None:
             return
-        reply = answer_zygote_request(frame[0], frame[2], (listener, conn), preloaded)
+        sockets = [listener, conn] + SandboxForks.spare_sockets()
+        reply = answer_zygote_request(frame[0], frame[2], sockets, preloaded)
         try:
             write_frame(conn, reply)
         except OSError:
             return
+        if frame[0].get("sandbox") is not None:  # this zygote forks into sandboxes: keep spares ready, when idle
+            SandboxForks.get().refill([listener, conn], lambda: select.select([conn], [], [], 0)[0])
 
 
 def zygote_main(args):
@@ -840,6 +976,8 @@ def zygote_main(args):
             print("sockeye zygote: preload of module %r failed: %s" % (name, error), file=sys.stderr)
         sys.stderr.flush()
         sys.exit(2)
+    if os.environ.get("SOCKEYE_PIDNS_FD"):  # a sandboxed zygote: prepare sandboxed forks before the heap freezes
+        SandboxForks.get()
     freeze_heap()
     listener = listen_unix(args.socket, 1)
     print("READY %d" % os.getpid(), flush=True)

@@ -44,9 +44,13 @@ class SandboxedInstanceTest {
   }
 
   private JsonNode run(String name, String python) throws Exception {
+    return run(name, python, new FunctionLimits(10_000, 64, 2));
+  }
+
+  private JsonNode run(String name, String python, FunctionLimits limits) throws Exception {
     Path dir = Files.createDirectories(code.resolve(name));
     Files.writeString(dir.resolve("f.py"), python);
-    executor.deploy(new FunctionDeployment(name, "v1", dir, new FunctionLimits(10_000, 64, 2)));
+    executor.deploy(new FunctionDeployment(name, "v1", dir, limits));
     WireEvent event = new WireEvent("t", 0, 0, 0, null, "{}".getBytes(StandardCharsets.UTF_8), List.of(), "t-0-0");
     InvocationOutcome outcome = executor.invoke(name, List.of(event)).get(30, TimeUnit.SECONDS).get(0);
     Succeeded ok = assertInstanceOf(Succeeded.class, outcome, outcome.toString());
@@ -71,5 +75,45 @@ class SandboxedInstanceTest {
     assertEquals("[\"f.py\"]", seen.get("handler").toString());
     assertTrue(seen.get("root").toString().contains("\"usr\""), seen.toString());
     assertTrue(!seen.get("root").toString().contains("\"home\""), seen.toString());
+  }
+
+  @Test
+  void procListsOnlyTheSandboxesOwnProcesses() throws Exception {
+    JsonNode seen = run("proc", String.join("\n",
+        "import os, subprocess",
+        "def handler(event, context):",
+        "    child = subprocess.Popen(['/usr/bin/sleep', '30'])",
+        "    try:",
+        "        return {'pids': sorted(int(p) for p in os.listdir('/proc') if p.isdigit()),",
+        "                'child': child.pid, 'comm': open('/proc/1/comm').read().strip()}",
+        "    finally:",
+        "        child.kill()",
+        ""));
+    assertEquals("[1," + seen.get("child").asInt() + "]", seen.get("pids").toString(), seen.toString());
+    assertTrue(seen.get("comm").asText().startsWith("python"), seen.toString());
+  }
+
+  @Test
+  void networkHostSharesTheServicesNetwork() throws Exception {
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      // accepts in the background: the handler's connect completes from the backlog, and its read sees the byte
+      Thread acceptor = new Thread(() -> {
+        try (java.net.Socket s = server.accept()) {
+          s.getOutputStream().write('h');
+        } catch (java.io.IOException ignored) {
+          // the assertion on the handler's output reports the failure
+        }
+      }, "test-acceptor");
+      acceptor.start();
+      JsonNode seen = run("hostnet", String.join("\n",
+          "import socket",
+          "def handler(event, context):",
+          "    with socket.create_connection(('127.0.0.1', " + server.getLocalPort() + "), timeout=5) as s:",
+          "        return {'read': s.recv(1).decode(), 'ifaces': [n for _, n in socket.if_nameindex()]}",
+          ""), new FunctionLimits(10_000, 64, 2, FunctionLimits.DEFAULT_PIDS, FunctionLimits.DEFAULT_CPU_SHARES,
+          FunctionLimits.DEFAULT_SCRATCH_MB, Network.HOST));
+      acceptor.join(10_000);
+      assertEquals("h", seen.get("read").asText(), seen.toString());
+    }
   }
 }

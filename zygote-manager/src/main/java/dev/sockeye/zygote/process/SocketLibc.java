@@ -24,6 +24,12 @@ public interface SocketLibc {
   int connect(int fd, byte[] address, int length);
 
   @SaveError
+  int bind(int fd, byte[] address, int length);
+
+  @SaveError
+  int listen(int fd, int backlog);
+
+  @SaveError
   long send(int fd, byte[] buffer, long length, int flags);
 
   @SaveError

@@ -105,16 +105,24 @@ public final class ZygoteProcess implements AutoCloseable {
 
   /** Asks the zygote to fork; a broken connection becomes {@link ZygoteUnavailableException}. */
   public ForkReply fork(ForkRequest request) {
-    String operation = "fork " + request.function();
-    Frame frame = ZygoteCodec.encodeFork(request);
-    if (request.sandbox() == null) {
-      return ZygoteCodec.decodeFork(exchange(frame, operation));
+    if (request.sandbox() != null) {
+      throw new IllegalArgumentException("fork " + request.function() + ": a sandboxed fork needs its listener");
     }
+    return ZygoteCodec.decodeFork(exchange(ZygoteCodec.encodeFork(request), "fork " + request.function()));
+  }
+
+  /**
+   * Asks the zygote to fork into {@code request.sandbox()}; the sandbox's descriptors and the instance's
+   * listening socket {@code listenerFd} travel with the request. The reply comes right after the fork: the
+   * instance reports its readiness on the listener's first connection.
+   */
+  public ForkReply forkSandboxed(ForkRequest request, int listenerFd) {
     try {
-      channel.sendWithFds(Frames.encode(frame), ZygoteCodec.forkFds(request.sandbox()));
+      channel.sendWithFds(Frames.encode(ZygoteCodec.encodeFork(request)),
+          ZygoteCodec.forkFds(request.sandbox(), listenerFd));
       return ZygoteCodec.decodeFork(Frames.read(channel));
     } catch (IOException e) {
-      throw unavailable(operation, e);
+      throw unavailable("fork " + request.function(), e);
     }
   }
 

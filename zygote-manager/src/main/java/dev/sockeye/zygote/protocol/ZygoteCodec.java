@@ -36,10 +36,17 @@ public final class ZygoteCodec {
       box.put("netns_fd", 1 + sandbox.cgroupProcsFds().size());
     }
     box.put("uid", sandbox.uid());
+    box.put("listen_fd", forkFds(sandbox).size()); // the instance's listening socket comes last
   }
 
-  /** The descriptors a sandboxed fork request carries: root, cgroup.procs files, then the network namespace. */
-  public static List<Integer> forkFds(SandboxHandle sandbox) {
+  /** The descriptors of a sandboxed fork: root, cgroup.procs files, the network namespace, then the listener. */
+  public static List<Integer> forkFds(SandboxHandle sandbox, int listenerFd) {
+    List<Integer> fds = forkFds(sandbox);
+    fds.add(listenerFd);
+    return fds;
+  }
+
+  private static List<Integer> forkFds(SandboxHandle sandbox) {
     List<Integer> fds = new ArrayList<>();
     fds.add(sandbox.rootFd());
     fds.addAll(sandbox.cgroupProcsFds());

@@ -27,8 +27,8 @@ public final class BaseRoot implements AutoCloseable {
   static final List<String> HOST_DIRECTORIES = List.of("usr", "etc");
   /** An image is ours, so it contributes more; /dev, /proc, /sys, /tmp, /run, /home and /root never come along. */
   static final List<String> IMAGE_DIRECTORIES = List.of("usr", "etc", "var", "opt");
-  /** No /proc: handlers see no process list at all (a PID-namespaced procfs is future work). */
-  static final List<String> MOUNT_POINTS = List.of("handler", "packages", "host", "tmp", "dev");
+  /** /proc stays empty in a zygote; an instance mounts the procfs of its own PID namespace there. */
+  static final List<String> MOUNT_POINTS = List.of("handler", "packages", "host", "tmp", "dev", "proc");
   static final List<String> DEVICES = List.of("null", "zero", "full", "random", "urandom");
   /** Secrets inside the directories the host base shares; covered even though handlers run unprivileged. */
   static final List<String> ALWAYS_HIDDEN = List.of("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-",
