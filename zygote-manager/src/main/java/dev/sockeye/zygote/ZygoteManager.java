@@ -1,6 +1,7 @@
 package dev.sockeye.zygote;
 
 import dev.sockeye.zygote.process.Liveness;
+import dev.sockeye.zygote.process.PageMap;
 import dev.sockeye.zygote.process.ProcessLauncher;
 import dev.sockeye.zygote.process.ProcessStartException;
 import dev.sockeye.zygote.process.PythonProcess;
@@ -11,6 +12,7 @@ import dev.sockeye.zygote.process.ZygoteUnavailableException;
 import dev.sockeye.zygote.protocol.ForkReply;
 import dev.sockeye.zygote.protocol.ForkRequest;
 import dev.sockeye.zygote.protocol.ForkZygoteRequest;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -21,6 +23,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -55,6 +61,12 @@ public final class ZygoteManager implements AutoCloseable {
   private final ReentrantLock rootsLock = new ReentrantLock();
   private final Map<String, Zygote> roots = new HashMap<>(); // guarded by rootsLock
   private final SandboxProvider sandboxes; // null: zygotes run unsandboxed
+  // Reads instances' pagemaps off the fork and invoke paths; a learning that finds its instance gone is skipped.
+  private final ExecutorService learner = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "zygote-hot-pages");
+    t.setDaemon(true);
+    return t;
+  });
 
   /** Extracts sockeye_runtime.py into the work directory; starts nothing yet. Zygotes run unsandboxed. */
   public ZygoteManager(ZygoteSettings settings, Clock clock) {
@@ -264,7 +276,50 @@ public final class ZygoteManager implements AutoCloseable {
 
   private Instance forkOnce(Zygote zygote, InstanceSpec spec) {
     requireOpen("fork " + spec.function());
-    return zygote.request(process -> forkOn(process, spec));
+    Instance instance = zygote.request(process -> forkOn(process, spec));
+    if (zygote.hotPages().claimLearning()) {
+      instance.whenFirstReplied(reply -> learnLater(zygote, instance));
+    }
+    return instance;
+  }
+
+  /**
+   * After an instance's first event, reads which of its zygote's pages it copied and tells the zygote, so
+   * its later children copy those pages in bulk right after fork instead of one fault at a time.
+   */
+  private void learnLater(Zygote zygote, Instance instance) {
+    try {
+      learner.execute(() -> learnHotPages(zygote, instance));
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /** Blocking: returns once every hot-page learning queued so far has finished (benchmarks warm up with it). */
+  public void awaitLearning() {
+    try {
+      learner.submit(() -> {}).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | RejectedExecutionException e) {
+      // nothing was learning
+    }
+  }
+
+  private void learnHotPages(Zygote zygote, Instance instance) {
+    try {
+      TreeSet<Long> copied = PageMap.copiedPages(instance.pid(), zygote.pid(), HotPages.MAX_PAGES);
+      if (!instance.isAlive()) {
+        return; // it may have exited half-way through the read
+      }
+      TreeSet<Long> hot = zygote.hotPages().add(copied);
+      if (hot != null && zygote.isAlive()) {
+        long n = zygote.request(p -> p.hotPages(PageMap.runs(hot)));
+        LOG.debug("{}: its children now copy {} hot pages at once", zygote, n);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("{}: could not learn hot pages from {}: {}", zygote, instance, e.toString());
+    }
   }
 
   private Instance forkOn(ZygoteProcess zygote, InstanceSpec spec) {
@@ -369,6 +424,7 @@ public final class ZygoteManager implements AutoCloseable {
     instances.closeAll();
     zygotes.closeAll();
     awaitExit(handedOut);
+    learner.shutdownNow();
     launcher.close();
     sockets.close();
   }
