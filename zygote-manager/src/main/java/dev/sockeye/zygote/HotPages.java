@@ -11,6 +11,7 @@ import java.util.TreeSet;
 final class HotPages {
   static final int LEARN_FROM = 3; // instances
   static final int MAX_PAGES = 4096; // 16 MB per child, a bound on what a wrong guess costs
+  static final int MAX_GAP = 2; // pages copied between two hot ones to save a madvise call
 
   private final TreeSet<Long> pages = new TreeSet<>();
   private int learned;

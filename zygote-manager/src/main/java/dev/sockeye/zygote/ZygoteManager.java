@@ -314,7 +314,7 @@ public final class ZygoteManager implements AutoCloseable {
       }
       TreeSet<Long> hot = zygote.hotPages().add(copied);
       if (hot != null && zygote.isAlive()) {
-        long n = zygote.request(p -> p.hotPages(PageMap.runs(hot)));
+        long n = zygote.request(p -> p.hotPages(PageMap.runs(hot, HotPages.MAX_GAP)));
         LOG.debug("{}: its children now copy {} hot pages at once", zygote, n);
       }
     } catch (IOException | RuntimeException e) {

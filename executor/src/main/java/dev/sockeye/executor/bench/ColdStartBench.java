@@ -124,6 +124,7 @@ public final class ColdStartBench {
     Samples s = new Samples();
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
+      long pid;
       try (Instance instance = start.get()) {
         InvokeReply reply = invoke(instance, fn);
         long t1 = System.nanoTime();
@@ -131,9 +132,25 @@ public final class ColdStartBench {
         if (breakdown != null) {
           breakdown.add(t0, t0 + instance.forkTime().toNanos(), reply.trace(), t1);
         }
+        pid = instance.pid();
       }
+      awaitExit(pid);
     }
     return s;
+  }
+
+  /**
+   * Samples are independent: the next cold start does not share the two cores with the kernel tearing down
+   * the previous instance (a killed pandas instance takes milliseconds of CPU to unmap).
+   */
+  private static void awaitExit(long pid) {
+    ProcessHandle.of(pid).ifPresent(p -> {
+      try {
+        p.onExit().get(2, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // still exiting after 2 s: measure anyway
+      }
+    });
   }
 
   private Samples warm(int n, Instance instance, BenchFunction fn) {

@@ -41,13 +41,16 @@ public final class PageMap {
     return pages;
   }
 
-  /** Ascending pages as runs of {first page, count}. */
-  public static List<long[]> runs(Iterable<Long> ascending) {
+  /**
+   * Ascending pages as runs of {first page, count}, bridging gaps of up to {@code maxGap} pages: one madvise
+   * call costs about as much as copying three pages, so copying a small gap is cheaper than a second call.
+   */
+  public static List<long[]> runs(Iterable<Long> ascending, int maxGap) {
     List<long[]> runs = new ArrayList<>();
     for (long page : ascending) {
       long[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
-      if (last != null && last[0] + last[1] == page) {
-        last[1]++;
+      if (last != null && page - (last[0] + last[1]) <= maxGap) {
+        last[1] = page - last[0] + 1;
       } else {
         runs.add(new long[] {page, 1});
       }
