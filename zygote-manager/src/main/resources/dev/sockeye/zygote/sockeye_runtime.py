@@ -598,6 +598,7 @@ def run_sandboxed_server(request, box, ready_w):
     _report(ready_w, "R")
     os.close(ready_w)
     prepare_instance(request["code_dir"], request.get("env") or {}, request.get("sys_path") or [])
+    IMPORTS.start()
     serve_instance(listener, request["function"], request.get("version"), request["code_dir"])
 
 
