@@ -89,7 +89,11 @@ public final class Instance implements AutoCloseable {
       Consumer<InvokeReply> listener = firstReply;
       if (listener != null) {
         firstReply = null;
-        listener.accept(reply);
+        try {
+          listener.accept(reply);
+        } catch (RuntimeException e) {
+          // learning from the reply is best effort; the invocation succeeded
+        }
       }
       return reply;
     } finally {

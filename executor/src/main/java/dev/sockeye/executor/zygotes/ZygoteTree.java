@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +98,11 @@ public final class ZygoteTree {
         }
       });
     }
-    work.forEach(builder::execute);
+    try {
+      work.forEach(builder::execute);
+    } catch (RejectedExecutionException e) {
+      // shutting down
+    }
   }
 
   private void importQuietly(Zygote zygote, List<String> modules) {
