@@ -22,6 +22,11 @@ final class HotPages {
     return claimed < LEARN_FROM && ++claimed > 0;
   }
 
+  /** An instance that exited before its pages were read does not use up a claim. */
+  synchronized void unclaim() {
+    claimed = Math.max(learned, claimed - 1);
+  }
+
   /** Adds what one instance copied; returns the new set if it grew, else null. */
   synchronized TreeSet<Long> add(TreeSet<Long> copied) {
     learned++;

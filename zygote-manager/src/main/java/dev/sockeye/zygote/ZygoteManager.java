@@ -310,7 +310,8 @@ public final class ZygoteManager implements AutoCloseable {
     try {
       TreeSet<Long> copied = PageMap.copiedPages(instance.pid(), zygote.pid(), HotPages.MAX_PAGES);
       if (!instance.isAlive()) {
-        return; // it may have exited half-way through the read
+        zygote.hotPages().unclaim(); // it may have exited half-way through the read: learn from a later one
+        return;
       }
       TreeSet<Long> hot = zygote.hotPages().add(copied);
       if (hot != null && zygote.isAlive()) {
@@ -318,6 +319,7 @@ public final class ZygoteManager implements AutoCloseable {
         LOG.debug("{}: its children now copy {} hot pages at once", zygote, n);
       }
     } catch (IOException | RuntimeException e) {
+      zygote.hotPages().unclaim();
       LOG.debug("{}: could not learn hot pages from {}: {}", zygote, instance, e.toString());
     }
   }
