@@ -69,6 +69,15 @@ final class ColdStartCommand implements Callable<Integer> {
       row("", "best zygote", r.bestFork(), fresh);
       row("", "warm", r.warm(), fresh);
     }
+    for (ColdStartBench.Result r : results) {
+      if (r.bestBreakdown().phases().isEmpty()) {
+        continue;
+      }
+      System.out.printf("%n%s, best zygote: p50 per phase (instance marks; faults are minor page faults)%n", r.function());
+      for (var phase : r.bestBreakdown().phases()) {
+        System.out.printf("  %-44s %8.2f ms %7d faults%n", phase.name(), phase.p50Millis(), phase.p50Faults());
+      }
+    }
     if (pss > 0) {
       System.out.printf("%n%d warm pandas instances and their zygote: %.0f MB PSS in total (%.1f MB each)%n",
           pssInstances, pss / 1e6, pss / 1e6 / pssInstances);

@@ -41,6 +41,7 @@ public final class Instance implements AutoCloseable {
   private final ReentrantLock invoking = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String deathReason;
+  private volatile Consumer<InvokeReply> firstReply; // taken (set to null) by the first successful invoke
 
   /** {@code process} is null when the instance had already exited by the time its pid was looked up. */
   Instance(String id, long pid, Duration forkTime, SocketChannel channel, Path socket, ProcessHandle process,
@@ -84,7 +85,17 @@ public final class Instance implements AutoCloseable {
       }
       // Encoding happens before any I/O: a request over the frame limit fails here and the instance stays usable.
       Frame frame = InvokeCodec.encode(request);
-      return decode(exchange(frame, request), request);
+      InvokeReply reply = decode(exchange(frame, request), request);
+      Consumer<InvokeReply> listener = firstReply;
+      if (listener != null) {
+        firstReply = null;
+        try {
+          listener.accept(reply);
+        } catch (RuntimeException e) {
+          // learning from the reply is best effort; the invocation succeeded
+        }
+      }
+      return reply;
     } finally {
       invoking.unlock();
     }
@@ -138,6 +149,15 @@ public final class Instance implements AutoCloseable {
   private InstanceCrashedException crashed(InvokeRequest request, Throwable cause) {
     return new InstanceCrashedException("invoke " + request.function() + " on instance " + id + " (pid " + pid
         + "): " + deathReason, cause);
+  }
+
+  /**
+   * Runs {@code listener} on the invoking thread after the first successful invoke (it must be quick). A
+   * second listener runs after the first.
+   */
+  public void whenFirstReplied(Consumer<InvokeReply> listener) {
+    Consumer<InvokeReply> current = firstReply;
+    firstReply = current == null ? listener : current.andThen(listener);
   }
 
   /** SIGKILL now; callable from any thread. A concurrent invoke fails promptly with InstanceCrashedException. */

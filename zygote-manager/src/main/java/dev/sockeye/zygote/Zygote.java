@@ -20,7 +20,8 @@ public final class Zygote {
   private final String tenant;
   private final Zygote parent;
   private final ZygoteProcess process;
-  private final ZygoteStatus status;
+  private volatile ZygoteStatus status; // replaced when it imports more
+  private final HotPages hotPages = new HotPages();
   private final ReentrantLock lock = new ReentrantLock();
   private final Path hostRoot; // the sandbox root it lives in, as the host sees it; null when unsandboxed
 
@@ -88,6 +89,26 @@ public final class Zygote {
 
   ZygoteProcess process() {
     return process;
+  }
+
+  /** Pages its children copy right after fork, learned from its first instances. */
+  HotPages hotPages() {
+    return hotPages;
+  }
+
+  /** Hot pages its children copy at once; 0 until learned. */
+  public long hotPageCount() {
+    return hotPages.count();
+  }
+
+  /**
+   * Blocking: imports {@code modules} into this running zygote, so later forks inherit them (what its
+   * instances were seen importing themselves). Modules that fail are listed in {@link #failedModules()}.
+   */
+  public void importModules(List<String> modules) {
+    if (!modules.isEmpty()) {
+      status = request(p -> p.importModules(modules));
+    }
   }
 
   <T> T request(Function<ZygoteProcess, T> call) {

@@ -1,6 +1,7 @@
 package dev.sockeye.zygote;
 
 import dev.sockeye.zygote.process.Liveness;
+import dev.sockeye.zygote.process.PageMap;
 import dev.sockeye.zygote.process.ProcessLauncher;
 import dev.sockeye.zygote.process.ProcessStartException;
 import dev.sockeye.zygote.process.PythonProcess;
@@ -30,6 +31,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -65,6 +70,12 @@ public final class ZygoteManager implements AutoCloseable {
   private final Map<String, Zygote> roots = new HashMap<>(); // guarded by rootsLock
   private final SandboxProvider sandboxes; // null: zygotes run unsandboxed
   private final ScheduledExecutorService watchdog = watchdog(); // kills sandboxed instances that never get ready
+  // Reads instances' pagemaps off the fork and invoke paths; a learning that finds its instance gone is skipped.
+  private final ExecutorService learner = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "zygote-hot-pages");
+    t.setDaemon(true);
+    return t;
+  });
 
   /** Extracts sockeye_runtime.py into the work directory; starts nothing yet. Zygotes run unsandboxed. */
   public ZygoteManager(ZygoteSettings settings, Clock clock) {
@@ -284,7 +295,53 @@ public final class ZygoteManager implements AutoCloseable {
 
   private Instance forkOnce(Zygote zygote, InstanceSpec spec) {
     requireOpen("fork " + spec.function());
-    return spec.sandbox() == null ? zygote.request(process -> forkOn(process, spec)) : forkSandboxed(zygote, spec);
+    Instance instance = spec.sandbox() == null ? zygote.request(process -> forkOn(process, spec))
+        : forkSandboxed(zygote, spec);
+    if (zygote.hotPages().claimLearning()) {
+      instance.whenFirstReplied(reply -> learnLater(zygote, instance));
+    }
+    return instance;
+  }
+
+  /**
+   * After an instance's first event, reads which of its zygote's pages it copied and tells the zygote, so
+   * its later children copy those pages in bulk right after fork instead of one fault at a time.
+   */
+  private void learnLater(Zygote zygote, Instance instance) {
+    try {
+      learner.execute(() -> learnHotPages(zygote, instance));
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /** Blocking: returns once every hot-page learning queued so far has finished (benchmarks warm up with it). */
+  public void awaitLearning() {
+    try {
+      learner.submit(() -> {}).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | RejectedExecutionException e) {
+      // nothing was learning
+    }
+  }
+
+  private void learnHotPages(Zygote zygote, Instance instance) {
+    try {
+      TreeSet<Long> copied = PageMap.copiedPages(instance.pid(), zygote.pid(), HotPages.MAX_PAGES);
+      if (!instance.isAlive()) {
+        zygote.hotPages().unclaim(); // it may have exited half-way through the read: learn from a later one
+        return;
+      }
+      TreeSet<Long> hot = zygote.hotPages().add(copied);
+      if (hot != null && zygote.isAlive()) {
+        long n = zygote.request(p -> p.hotPages(PageMap.runs(hot, HotPages.MAX_GAP)));
+        LOG.debug("{}: its children now copy {} hot pages at once", zygote, n);
+      }
+    } catch (IOException | RuntimeException e) {
+      zygote.hotPages().unclaim();
+      LOG.debug("{}: could not learn hot pages from {}: {}", zygote, instance, e.toString());
+    }
   }
 
   private Instance forkOn(ZygoteProcess zygote, InstanceSpec spec) {
@@ -455,6 +512,7 @@ public final class ZygoteManager implements AutoCloseable {
     instances.closeAll();
     zygotes.closeAll();
     awaitExit(handedOut);
+    learner.shutdownNow();
     launcher.close();
     sockets.close();
     watchdog.shutdownNow();

@@ -46,6 +46,27 @@ class ForkedInstanceInvokeTest extends ManagerFixture {
   }
 
   @Test
+  void zygoteLearnsThePagesItsFirstInstancesCopyAndLaterChildrenStillServeCorrectly() {
+    InstanceSpec spec = handler("toucher", """
+        import json
+        def f(event):
+            return sum(len(json.dumps({"k": [i] * 10})) for i in range(2000))
+        """);
+    Zygote root = manager.root(ZygoteManager.DEFAULT_TENANT);
+    try (Instance first = manager.fork(spec)) {
+      first.invoke(request("toucher", json(1, "{}")));
+      manager.awaitLearning(); // while the instance runs: its pagemap is read
+    }
+    assertTrue(root.hotPageCount() > 0, "hot pages learned from the first instance");
+    try (Instance later = manager.fork(spec)) {
+      var reply = later.invoke(request("toucher", json(2, "{}")));
+
+      assertEquals(122_900, returnedJson(reply.results().get(0)).asInt());
+      assertTrue(reply.trace().stream().anyMatch(m -> m.phase().equals("hot_pages_copied")), "trace: " + reply.trace());
+    }
+  }
+
+  @Test
   void openLambdaStyleFunctionReturnsJsonOutput() {
     InstanceSpec spec = handler("greeter", """
         def f(event):

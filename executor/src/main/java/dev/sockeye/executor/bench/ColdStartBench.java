@@ -2,11 +2,13 @@ package dev.sockeye.executor.bench;
 
 import dev.sockeye.executor.packages.InstalledPackage;
 import dev.sockeye.executor.packages.PackageStore;
+import dev.sockeye.executor.zygotes.LearnedImports;
 import dev.sockeye.zygote.Instance;
 import dev.sockeye.zygote.InstanceSpec;
 import dev.sockeye.zygote.Zygote;
 import dev.sockeye.zygote.ZygoteManager;
 import dev.sockeye.zygote.process.ProcessMemory;
+import dev.sockeye.zygote.protocol.InvokeReply;
 import dev.sockeye.zygote.protocol.InvokeRequest;
 import dev.sockeye.zygote.protocol.Returned;
 import dev.sockeye.zygote.protocol.WireEvent;
@@ -27,6 +29,7 @@ import java.util.function.Supplier;
  * forked from the best zygote cost in memory (PSS: shared pages count once).
  */
 public final class ColdStartBench {
+  private static final int LEARNING_STARTS = 3; // as many as the manager learns hot pages from
   private final ZygoteManager zygotes;
   private final PackageStore store;
   private final Path codeRoot;
@@ -40,7 +43,8 @@ public final class ColdStartBench {
   }
 
   /** Latency samples of one function, per start path, in microseconds. */
-  public record Result(String function, Samples fresh, Samples rootFork, Samples bestFork, Samples warm) {}
+  public record Result(String function, Samples fresh, Samples rootFork, Samples bestFork, Samples warm,
+      Breakdown bestBreakdown) {}
 
   public Result run(BenchFunction fn, int coldSamples, int warmSamples) throws IOException {
     List<InstalledPackage> closure = fn.requirements().isEmpty() ? List.of() : store.installAll(fn.requirements(), fn.name());
@@ -48,11 +52,13 @@ public final class ColdStartBench {
     Zygote root = zygotes.root(ZygoteManager.DEFAULT_TENANT);
     Zygote best = closure.isEmpty() ? root : holding(root, closure);
     try {
-      return new Result(fn.name(),
-          cold(Math.max(3, coldSamples / 4), () -> zygotes.spawnFresh(spec), fn),
-          cold(coldSamples, () -> zygotes.fork(root, spec), fn),
-          cold(coldSamples, () -> zygotes.fork(best, spec), fn),
-          warm(warmSamples, zygotes.fork(best, spec), fn));
+      Samples fresh = cold(Math.max(3, coldSamples / 4), () -> zygotes.spawnFresh(spec), fn, null);
+      Samples rootFork = cold(coldSamples, () -> zygotes.fork(root, spec), fn, null);
+      best = learn(best, root, closure, spec, fn);
+      Breakdown breakdown = new Breakdown();
+      Zygote from = best;
+      Samples bestFork = cold(coldSamples, () -> zygotes.fork(from, spec), fn, breakdown);
+      return new Result(fn.name(), fresh, rootFork, bestFork, warm(warmSamples, zygotes.fork(best, spec), fn), breakdown);
     } finally {
       if (best != root) {
         zygotes.stop(best);
@@ -83,6 +89,27 @@ public final class ColdStartBench {
     }
   }
 
+  /**
+   * What the service's zygote tree learns from a zygote's first instances, done before measuring: which
+   * submodules of the closure they import beyond the zygote (imported into it, as the tree does), and which
+   * of its pages they copy (the manager learns that from the first instances of every zygote).
+   */
+  private Zygote learn(Zygote best, Zygote root, List<InstalledPackage> closure, InstanceSpec spec, BenchFunction fn) {
+    LearnedImports imports = new LearnedImports();
+    for (int i = 0; i < LEARNING_STARTS; i++) {
+      try (Instance instance = zygotes.fork(best, spec)) {
+        InvokeReply reply = invoke(instance, fn);
+        zygotes.awaitLearning(); // while the instance still runs: its pagemap is read
+        List<String> fresh = imports.learn(closure, reply.imported()).values().stream().flatMap(List::stream).toList();
+        if (!fresh.isEmpty() && best != root) {
+          best.importModules(fresh);
+          out.println("note: " + fn.name() + "'s instances import " + fresh + " beyond its zygote; imported there");
+        }
+      }
+    }
+    return best;
+  }
+
   /** A child of {@code root} that has imported every top-level module of the closure. */
   private Zygote holding(Zygote root, List<InstalledPackage> closure) {
     Zygote z = zygotes.startChild(root, closure.stream().map(p -> p.dir().toString()).toList(),
@@ -93,16 +120,37 @@ public final class ColdStartBench {
     return z;
   }
 
-  private Samples cold(int n, Supplier<Instance> start, BenchFunction fn) {
+  private Samples cold(int n, Supplier<Instance> start, BenchFunction fn, Breakdown breakdown) {
     Samples s = new Samples();
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
+      long pid;
       try (Instance instance = start.get()) {
-        invoke(instance, fn);
-        s.add((System.nanoTime() - t0) / 1_000);
+        InvokeReply reply = invoke(instance, fn);
+        long t1 = System.nanoTime();
+        s.add((t1 - t0) / 1_000);
+        if (breakdown != null) {
+          breakdown.add(t0, t0 + instance.forkTime().toNanos(), reply.trace(), t1);
+        }
+        pid = instance.pid();
       }
+      awaitExit(pid);
     }
     return s;
+  }
+
+  /**
+   * Samples are independent: the next cold start does not share the two cores with the kernel tearing down
+   * the previous instance (a killed pandas instance takes milliseconds of CPU to unmap).
+   */
+  private static void awaitExit(long pid) {
+    ProcessHandle.of(pid).ifPresent(p -> {
+      try {
+        p.onExit().get(2, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // still exiting after 2 s: measure anyway
+      }
+    });
   }
 
   private Samples warm(int n, Instance instance, BenchFunction fn) {
@@ -118,12 +166,13 @@ public final class ColdStartBench {
     }
   }
 
-  private static void invoke(Instance instance, BenchFunction fn) {
+  private static InvokeReply invoke(Instance instance, BenchFunction fn) {
     WireEvent e = new WireEvent("bench", 0, 0, 0, null, fn.event(), List.of(), "bench-0-0");
-    var reply = instance.invoke(new InvokeRequest(fn.name(), List.of(e), Long.MAX_VALUE)).results().get(0);
-    if (!(reply instanceof Returned)) {
-      throw new IllegalStateException("benchmark function " + fn.name() + " failed: " + reply);
+    InvokeReply reply = instance.invoke(new InvokeRequest(fn.name(), List.of(e), Long.MAX_VALUE));
+    if (!(reply.results().get(0) instanceof Returned)) {
+      throw new IllegalStateException("benchmark function " + fn.name() + " failed: " + reply.results().get(0));
     }
+    return reply;
   }
 
   private InstanceSpec spec(BenchFunction fn, List<InstalledPackage> closure) throws IOException {

@@ -69,10 +69,6 @@ final class TreeNode {
     return (isRunning() ? zygote.pssBytes() : 0) + replicas.stream().mapToLong(Zygote::pssBytes).sum();
   }
 
-  List<String> modules() {
-    return own.stream().flatMap(p -> p.modules().stream()).toList();
-  }
-
   List<String> sysPath(PackagePaths paths) {
     return own.stream().map(paths::of).toList();
   }

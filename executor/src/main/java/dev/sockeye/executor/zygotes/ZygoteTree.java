@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ public final class ZygoteTree {
   private final List<TreeNode> nodes = new ArrayList<>(); // guarded by lock
   private final Map<String, Integer> demand = new HashMap<>(); // guarded by lock
   private final Set<String> building = new HashSet<>(); // guarded by lock
+  private final LearnedImports learned = new LearnedImports(); // guarded by lock
   private int nextId; // guarded by lock
   private long evictions; // guarded by lock
 
@@ -59,13 +61,61 @@ public final class ZygoteTree {
   public Instance fork(ImportNeeds needs, InstanceSpec spec) {
     TreeNode node = chooseAndCount(needs);
     Zygote from = forkFrom(node);
+    Instance instance;
     try {
-      return zygotes.fork(from, spec);
+      instance = zygotes.fork(from, spec);
     } catch (ZygoteDiedException e) {
       log.warn("{}; rebuilding it and retrying the fork of {}", e.getMessage(), spec.function());
       zygotes.discard(from); // it may not look dead yet (not reaped), but its connection is gone
       markDead(node, from);
-      return zygotes.fork(forkFrom(node), spec);
+      instance = zygotes.fork(forkFrom(node), spec);
+    }
+    if (!needs.closure().isEmpty()) {
+      instance.whenFirstReplied(reply -> learnImports(needs, reply.imported()));
+    }
+    return instance;
+  }
+
+  /**
+   * What an instance imported beyond its zygote: submodules of the function's packages are imported, in the
+   * background, into every running zygote that holds their package, and by every zygote built for it later.
+   */
+  void learnImports(ImportNeeds needs, List<String> imported) {
+    if (imported.isEmpty()) {
+      return;
+    }
+    List<Runnable> work = new ArrayList<>();
+    synchronized (lock) {
+      Map<String, List<String>> fresh = learned.learn(needs.closure(), imported);
+      fresh.forEach((key, modules) -> {
+        log.info("zygote tree: instances of {} import {} too; the zygotes holding it will", key, modules);
+        for (TreeNode n : nodes) {
+          if (n.tenant.equals(needs.tenant()) && n.keys.contains(key) && n.isRunning()) {
+            List<Zygote> copies = new ArrayList<>(n.replicas);
+            copies.add(n.zygote);
+            copies.forEach(z -> work.add(() -> importQuietly(z, modules)));
+          }
+        }
+      });
+    }
+    try {
+      work.forEach(builder::execute);
+    } catch (RejectedExecutionException e) {
+      // shutting down
+    }
+  }
+
+  private void importQuietly(Zygote zygote, List<String> modules) {
+    try {
+      zygote.importModules(modules);
+    } catch (RuntimeException e) {
+      log.warn("zygote tree: {} could not import {}: {}", zygote, modules, e.getMessage());
+    }
+  }
+
+  private List<String> modulesOf(TreeNode node) {
+    synchronized (lock) {
+      return learned.modulesFor(node.own);
     }
   }
 
@@ -87,7 +137,7 @@ public final class ZygoteTree {
 
   private void addReplica(TreeNode node) {
     try {
-      Zygote replica = zygotes.startChild(running(node.parent), node.sysPath(paths), node.modules());
+      Zygote replica = zygotes.startChild(running(node.parent), node.sysPath(paths), modulesOf(node));
       synchronized (lock) {
         if (nodes.contains(node)) {
           node.replicas.add(replica);
@@ -198,7 +248,7 @@ public final class ZygoteTree {
     }
     Zygote started = node.isRoot()
         ? zygotes.root(node.tenant)
-        : zygotes.startChild(running(node.parent), node.sysPath(paths), node.modules());
+        : zygotes.startChild(running(node.parent), node.sysPath(paths), modulesOf(node));
     synchronized (lock) {
       if (node.isRunning() && node.zygote != started) {
         if (!node.isRoot()) {

@@ -118,6 +118,22 @@ class ZygoteTreeTest {
   }
 
   @Test
+  void submodulesInstancesImportAreImportedByTheZygoteHoldingTheirPackageButNothingOutsideTheClosure() throws Exception {
+    tree(TreeSettings.defaults());
+    Path dir = Files.createDirectories(store.resolve("gamma").resolve("1").resolve("gamma"));
+    Files.writeString(dir.resolve("__init__.py"), "");
+    Files.writeString(dir.resolve("sub.py"), "VALUE = 1\n");
+    InstalledPackage gamma = new InstalledPackage(new Distribution("gamma", "1", "file:///x"), dir.getParent(), List.of("gamma"));
+    ImportNeeds needs = new ImportNeeds("", List.of(gamma));
+    seeded("", List.of(gamma));
+    // wave: a standard-library module no zygote imports, so outside every closure
+    String body = "import sys\nseen = ['gamma.sub' in sys.modules, 'wave' in sys.modules]\nimport gamma.sub, wave\n"
+        + "def f(e):\n    return seen\n";
+    assertEquals("[false, false]", invoke(tree.fork(needs, spec(needs, body))));
+    await().atMost(Duration.ofSeconds(20)).until(() -> invoke(tree.fork(needs, spec(needs, body))).equals("[true, false]"));
+  }
+
+  @Test
   void overTheMemoryBudgetLeavesAreEvictedAndRootsStay() throws Exception {
     tree(new TreeSettings(1, 1));
     InstalledPackage a = pkg("alpha", "1", 0);

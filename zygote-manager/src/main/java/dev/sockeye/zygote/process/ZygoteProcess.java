@@ -103,6 +103,16 @@ public final class ZygoteProcess implements AutoCloseable {
     return ZygoteCodec.decodePing(exchange(ZygoteCodec.encodePing(), "ping"));
   }
 
+  /** Imports more modules into the zygote; returns its new status. */
+  public ZygoteStatus importModules(List<String> modules) {
+    return ZygoteCodec.decodePing(exchange(ZygoteCodec.encodeImport(modules), "import " + modules));
+  }
+
+  /** Sets the pages the zygote's children copy right after fork; returns how many pages that is. */
+  public long hotPages(List<long[]> runs) {
+    return ZygoteCodec.decodeHotPages(exchange(ZygoteCodec.encodeHotPages(runs), "hot_pages"));
+  }
+
   /** Asks the zygote to fork; a broken connection becomes {@link ZygoteUnavailableException}. */
   public ForkReply fork(ForkRequest request) {
     if (request.sandbox() != null) {

@@ -67,7 +67,13 @@ public final class InvokeCodec {
     for (JsonNode result : results) {
       replies.add(decodeResult(frame, result));
     }
-    return new InvokeReply(header.path("import_us").asLong(), replies);
+    List<TraceMark> trace = new ArrayList<>();
+    for (JsonNode m : header.path("trace")) {
+      trace.add(new TraceMark(m.path(0).asText(), m.path(1).asLong(), m.path(2).asLong()));
+    }
+    List<String> imported = new ArrayList<>();
+    header.path("imported").forEach(m -> imported.add(m.asText()));
+    return new InvokeReply(header.path("import_us").asLong(), replies, trace, imported);
   }
 
   private static EventReply decodeResult(Frame frame, JsonNode result) {

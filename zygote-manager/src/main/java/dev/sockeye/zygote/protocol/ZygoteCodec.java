@@ -89,6 +89,30 @@ public final class ZygoteCodec {
     return new ForkReply.Forked(header.path("pid").asLong());
   }
 
+  /** Imports more modules into a running zygote; the reply is a ping reply. */
+  public static Frame encodeImport(List<String> modules) {
+    ObjectNode header = Frames.JSON.createObjectNode().put("op", "import");
+    modules.forEach(header.putArray("modules")::add);
+    return Frame.of(header);
+  }
+
+  /** Tells a zygote which of its pages its children should copy at once: runs of {first page, page count}. */
+  public static Frame encodeHotPages(List<long[]> runs) {
+    ObjectNode header = Frames.JSON.createObjectNode().put("op", "hot_pages");
+    var array = header.putArray("runs");
+    runs.forEach(r -> array.addArray().add(r[0]).add(r[1]));
+    return Frame.of(header);
+  }
+
+  /** The number of hot pages the zygote now holds. */
+  public static long decodeHotPages(Frame reply) {
+    ObjectNode header = reply.header();
+    if (!header.path("ok").asBoolean(false)) {
+      throw new WireFormatException("decode hot_pages reply: not ok: " + header);
+    }
+    return header.path("hot_pages").asLong();
+  }
+
   public static Frame encodePing() {
     return Frame.of(Frames.JSON.createObjectNode().put("op", "ping"));
   }
