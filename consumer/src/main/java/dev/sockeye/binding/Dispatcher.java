@@ -145,14 +145,22 @@ final class Dispatcher {
 
   // ---- records
 
-  void offer(List<ConsumerRecord<byte[], byte[]>> polled, long epoch) {
+  /**
+   * Queues records polled when the poller's epoch counter was {@code pollEpoch}. A partition's epoch
+   * is the counter's value when it was last (re)assigned; a rebalance that leaves a partition where
+   * it is (cooperative rebalancing, e.g. the group re-forming after a broker restart) does not
+   * change it, so its records keep flowing. A record polled before its partition's latest
+   * (re)assignment is stale and dropped.
+   */
+  void offer(List<ConsumerRecord<byte[], byte[]>> polled, long pollEpoch) {
     var now = clock.instant();
     for (ConsumerRecord<byte[], byte[]> r : polled) {
-      Work w = new Work(r, epoch, now);
-      PartitionState state = partitions.get(w.partition);
-      if (state == null || state.epoch() != epoch || stopping || revoking.contains(w.partition)) {
+      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+      PartitionState state = partitions.get(tp);
+      if (state == null || state.epoch() > pollEpoch || stopping || revoking.contains(tp)) {
         continue; // no longer ours: the next owner (or our restart) consumes it from the committed offset
       }
+      Work w = new Work(r, tp, state.epoch(), now);
       state.tracker().begin(r.offset());
       queue.add(w);
     }

@@ -54,6 +54,7 @@ final class Poller implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile ConsumerGroupMetadata groupMetadata;
   private long epoch; // owned by the poll thread
+  private int commitsFailing; // owned by the poll thread: failed commits in a row
 
   Poller(Consumer<byte[], byte[]> consumer, Subscription subscription, String group, StartPosition start, Duration drainDeadline, PollerSink sink) {
     this.consumer = consumer;
@@ -192,10 +193,15 @@ final class Poller implements AutoCloseable {
     toCommit.keySet().retainAll(consumer.assignment()); // a late result of a partition that moved away
     Map<TopicPartition, OffsetAndMetadata> batch = drain(new ArrayList<>(toCommit.keySet()));
     if (!batch.isEmpty()) {
-      consumer.commitAsync(batch, (offsets, e) -> {
+      consumer.commitAsync(batch, (offsets, e) -> { // called back on this thread, inside poll
         if (e != null) {
-          log.warn("commit {} failed, will retry: {}", offsets, e.toString());
+          if (commitsFailing++ == 0) { // once per outage, not every 100 ms while the broker is away
+            log.warn("commit {} failed, retrying until it succeeds: {}", offsets, e.toString());
+          }
           offsets.forEach(this::requeue);
+        } else if (commitsFailing > 0) {
+          log.info("commits succeed again after {} failed attempts", commitsFailing);
+          commitsFailing = 0;
         }
       });
     }

@@ -17,9 +17,9 @@ final class Work {
   int attempts;
   Instant firstFailure;
 
-  Work(ConsumerRecord<byte[], byte[]> record, long epoch, Instant polledAt) {
+  Work(ConsumerRecord<byte[], byte[]> record, TopicPartition partition, long epoch, Instant polledAt) {
     this.record = record;
-    this.partition = new TopicPartition(record.topic(), record.partition());
+    this.partition = partition;
     this.epoch = epoch;
     this.polledAt = polledAt;
   }

@@ -143,6 +143,29 @@ class DispatcherTest {
   }
 
   @Test
+  void recordsKeepFlowingAfterARebalanceThatLeftTheirPartitionInPlace() {
+    Dispatcher d = dispatcher(Ordering.PARTITION, 1, BatchSettings.NONE);
+    d.assigned(List.of(P0), 1);
+    d.offer(List.of(rec(0, "a")), 1);
+    d.assigned(List.of(), 2); // cooperative rebalance (e.g. the group re-formed after a broker restart): nothing moved
+    calls.get(0).complete(OK);
+    runDue();
+    d.offer(List.of(rec(1, "b")), 2);
+    assertEquals(2, calls.size(), "a record polled after the rebalance was dropped");
+    calls.get(1).complete(OK);
+    runDue();
+    assertEquals(2L, committed.get(P0));
+  }
+
+  @Test
+  void recordPolledBeforeItsPartitionWasReassignedIsDropped() {
+    Dispatcher d = dispatcher(Ordering.PARTITION, 1, BatchSettings.NONE);
+    d.assigned(List.of(P0), 3);
+    d.offer(List.of(rec(0, "a")), 2);
+    assertTrue(calls.isEmpty());
+  }
+
+  @Test
   void failingRecordIsRetriedWithBackoffThenDeadLetteredAndOnlyThenCommitted() {
     Dispatcher d = dispatcher(Ordering.PARTITION, 3, BatchSettings.NONE);
     d.assigned(List.of(P0), 1);
