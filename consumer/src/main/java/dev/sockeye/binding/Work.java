@@ -16,6 +16,8 @@ final class Work {
   final Instant polledAt;
   int attempts;
   Instant firstFailure;
+  boolean released; // its lane was told it is done (it may still await its write's acknowledgement)
+  boolean unacknowledged; // its emission was handed to the delivery and not yet acknowledged
 
   Work(ConsumerRecord<byte[], byte[]> record, TopicPartition partition, long epoch, Instant polledAt) {
     this.record = record;

@@ -37,6 +37,9 @@ final class ThroughputBench implements Callable<Integer> {
   @Option(names = "--paced-rate", defaultValue = "1000", description = "Events/s of the paced latency run (default: ${DEFAULT-VALUE})")
   int pacedRate;
 
+  @Option(names = "--only", description = "Run only the scenarios whose name (e.g. b-partition-100-a, b-key-1-e, b-partition-1-a-paced) matches this regex")
+  String only;
+
   @Option(names = "--python", defaultValue = "/usr/bin/python3")
   Path python;
 
@@ -62,6 +65,9 @@ final class ThroughputBench implements Callable<Integer> {
       }
     }
     scenarios.add(new Scenario("partition", 1, "at-least-once", pacedRate * 10, pacedRate));
+    if (only != null) {
+      scenarios.removeIf(s -> !s.name().matches(only));
+    }
     Path dataDir = Files.createTempDirectory("sockeye-bench-");
     try (KafkaTarget kafka = KafkaTarget.open(null, dataDir, 0);
          SockeyeService service = SockeyeService.start(new ServiceSettings(kafka.bootstrap(), dataDir, python), Clock.systemUTC())) {
