@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,16 +21,23 @@ import org.slf4j.LoggerFactory;
  * replaced by an error result and a dead letter saying so. The metric is written after the result
  * and best-effort: losing one must not make the result be written twice.
  *
- * <p>Thread-safe and stateless: the shared producer is; {@code sender} is the one thread that calls
- * {@code send}, which may block on metadata or a full buffer.
+ * <p>Records are sent in the order {@link #deliver} is called: they queue here and {@code sender},
+ * the one thread that calls {@code send} (which may block on metadata or a full buffer), drains the
+ * queue in one task however many are waiting, rather than one task per record.
+ *
+ * <p>Thread-safe: the shared producer is, and the queue is a concurrent one.
  */
 final class AtLeastOnceDelivery implements Delivery {
   private static final Logger log = LoggerFactory.getLogger(AtLeastOnceDelivery.class);
+
+  private record Send(ProducerRecord<byte[], byte[]> record, CompletableFuture<Void> done) {}
 
   private final Producer<byte[], byte[]> producer;
   private final Executor sender;
   private final BiConsumer<TopicPartition, Long> commits;
   private final Clock clock;
+  private final ConcurrentLinkedQueue<Send> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean draining = new AtomicBoolean();
 
   AtLeastOnceDelivery(Producer<byte[], byte[]> producer, Executor sender, BiConsumer<TopicPartition, Long> commits, Clock clock) {
     this.producer = producer;
@@ -66,9 +75,21 @@ final class AtLeastOnceDelivery implements Delivery {
 
   private CompletableFuture<Void> send(ProducerRecord<byte[], byte[]> pr) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    sender.execute(() -> {
+    queue.add(new Send(pr, done));
+    if (draining.compareAndSet(false, true)) {
+      sender.execute(this::drain);
+    }
+    return done;
+  }
+
+  /** On the sender thread: sends everything queued, in order. */
+  private void drain() {
+    draining.set(false); // before polling: a record queued from now on starts another drain
+    Send s;
+    while ((s = queue.poll()) != null) {
+      CompletableFuture<Void> done = s.done();
       try {
-        producer.send(pr, (meta, err) -> {
+        producer.send(s.record(), (meta, err) -> {
           if (err != null) {
             done.completeExceptionally(err);
           } else {
@@ -78,8 +99,7 @@ final class AtLeastOnceDelivery implements Delivery {
       } catch (RuntimeException err) { // size checks and a closed producer fail before the callback exists
         done.completeExceptionally(err);
       }
-    });
-    return done;
+    }
   }
 
   @Override

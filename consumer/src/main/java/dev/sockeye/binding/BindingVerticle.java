@@ -87,7 +87,10 @@ public final class BindingVerticle extends VerticleBase implements PollerSink {
   @Override
   public void assigned(Collection<TopicPartition> parts, long epoch) {
     List<TopicPartition> copy = new ArrayList<>(parts);
-    context.runOnContext(v -> dispatcher.assigned(copy, epoch));
+    context.runOnContext(v -> {
+      delivery.forget(copy); // a rewind after an aborted transaction: what was staged runs again
+      dispatcher.assigned(copy, epoch);
+    });
   }
 
   @Override
@@ -104,7 +107,10 @@ public final class BindingVerticle extends VerticleBase implements PollerSink {
   @Override
   public void released(Collection<TopicPartition> parts) {
     List<TopicPartition> copy = new ArrayList<>(parts);
-    context.runOnContext(v -> dispatcher.released(copy));
+    context.runOnContext(v -> {
+      delivery.forget(copy);
+      dispatcher.released(copy);
+    });
   }
 
   @Override

@@ -59,6 +59,7 @@ final class Dispatcher {
   private final RetryPolicy retry;
   private final ResultRecords records;
   private final int maxInFlight;
+  private final int maxUnacknowledged;
   private final int pauseAbove;
 
   private final DispatchQueue<Work> queue;
@@ -67,6 +68,9 @@ final class Dispatcher {
   private final Set<TopicPartition> paused = new HashSet<>();
   private final Set<TopicPartition> revoking = new HashSet<>(); // draining: nothing new starts
   private final Map<TopicPartition, Integer> active = new HashMap<>(); // dispatched, not finished
+  private int unfinished; // dispatched and not finished (running, retrying, or handed to the delivery and not acknowledged)
+  private int unacknowledged; // handed to the delivery (lane released) and not yet acknowledged
+  private final Inbox inbox;
   private final List<IdleListener> idleListeners = new ArrayList<>();
   private boolean windowTimerSet;
   private long windowOpenedMs = -1;
@@ -84,6 +88,10 @@ final class Dispatcher {
     this.retry = retry;
     this.clock = clock;
     this.maxInFlight = settings.effectiveMaxInFlight(function.limits().concurrency());
+    // Results handed to the producer and not yet acknowledged hold no lane, but they hold memory and
+    // their offsets: bound them too, generously, so that the broker's round trip never throttles dispatch.
+    this.maxUnacknowledged = Math.max(2_000, 8 * maxInFlight);
+    this.inbox = new Inbox(loop);
     // Per partition, enough buffered work to keep the in-flight window full, and no more: memory
     // stays bounded by (this + one poll) per partition whatever the lag.
     this.pauseAbove = Math.max(200, 2 * Math.max(maxInFlight, settings.batch().size()));
@@ -125,8 +133,9 @@ final class Dispatcher {
     return parts.stream().mapToInt(tp -> active.getOrDefault(tp, 0)).sum();
   }
 
+  /** Records dispatched and not finished: running, waiting to retry, or written and not yet acknowledged. */
   int inFlight() {
-    return queue.inFlight();
+    return unfinished;
   }
 
   /** Runs {@code listener} once nothing of {@code parts} (null: of any partition) is in flight; at once if nothing is. */
@@ -145,14 +154,22 @@ final class Dispatcher {
 
   // ---- records
 
-  void offer(List<ConsumerRecord<byte[], byte[]>> polled, long epoch) {
+  /**
+   * Queues records polled when the poller's epoch counter was {@code pollEpoch}. A partition's epoch
+   * is the counter's value when it was last (re)assigned; a rebalance that leaves a partition where
+   * it is (cooperative rebalancing, e.g. the group re-forming after a broker restart) does not
+   * change it, so its records keep flowing. A record polled before its partition's latest
+   * (re)assignment is stale and dropped.
+   */
+  void offer(List<ConsumerRecord<byte[], byte[]>> polled, long pollEpoch) {
     var now = clock.instant();
     for (ConsumerRecord<byte[], byte[]> r : polled) {
-      Work w = new Work(r, epoch, now);
-      PartitionState state = partitions.get(w.partition);
-      if (state == null || state.epoch() != epoch || stopping || revoking.contains(w.partition)) {
+      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+      PartitionState state = partitions.get(tp);
+      if (state == null || state.epoch() > pollEpoch || stopping || revoking.contains(tp)) {
         continue; // no longer ours: the next owner (or our restart) consumes it from the committed offset
       }
+      Work w = new Work(r, tp, state.epoch(), now);
       state.tracker().begin(r.offset());
       queue.add(w);
     }
@@ -173,7 +190,7 @@ final class Dispatcher {
 
   private void pump() {
     var batch = settings.batch();
-    while (!stopping && queue.inFlight() < maxInFlight && queue.buffered() > 0) {
+    while (!stopping && queue.inFlight() < maxInFlight && unacknowledged < maxUnacknowledged && queue.buffered() > 0) {
       if (batch.batched() && queue.available() < batch.size() && !windowClosed()) {
         return;
       }
@@ -183,6 +200,7 @@ final class Dispatcher {
       }
       windowOpenedMs = -1;
       unit.forEach(w -> active.merge(w.partition, 1, Integer::sum));
+      unfinished += unit.size();
       run(unit);
     }
   }
@@ -214,7 +232,7 @@ final class Dispatcher {
       events.add(Events.of(w.record));
     }
     InvokeMode mode = settings.batch().batched() ? InvokeMode.BATCH : InvokeMode.EACH;
-    invoker.invoke(events, mode).whenComplete((outcomes, e) -> loop.schedule(0, () -> outcomes(unit, outcomes)));
+    invoker.invoke(events, mode).whenComplete((outcomes, e) -> inbox.post(() -> outcomes(unit, outcomes)));
   }
 
   private void outcomes(List<Work> unit, List<InvocationOutcome> outcomes) {
@@ -244,6 +262,7 @@ final class Dispatcher {
       waitingToRetry.addAll(again);
       loop.schedule(delay, () -> retryNow(again));
     }
+    pump(); // the emitted records' lanes are free
   }
 
   private void retryNow(List<Work> again) {
@@ -273,12 +292,23 @@ final class Dispatcher {
     return new DeadLetters.Failure(function.name(), w.attempts, type, message, reason, w.firstFailure);
   }
 
-  /** Delivers the record's emission, retrying a failed write: its offset is not committed meanwhile. */
+  /**
+   * Hands the record's emission to the delivery and releases its lane at once: the delivery writes
+   * emissions in the order it gets them, so the next record of the lane may run while this result
+   * is on its way to the broker. The offset is only marked done when the write is acknowledged; a
+   * failed write is retried (its offset is not committed meanwhile), and only then can a later
+   * record's result precede it on the result topic.
+   */
   private void emit(Work w, InvocationOutcome o, DeadLetters.Failure failure, int attempt) {
     String topic = w.record.topic();
     var subject = new ResultRecords.Subject(w.record, w.polledAt, w.attempts, function.resultTopicFor(topic),
         settings.deadLetterTopicFor(topic), failure);
-    delivery.deliver(records.emission(subject, o)).whenComplete((v, e) -> loop.schedule(0, () -> {
+    var written = delivery.deliver(records.emission(subject, o));
+    if (release(w)) {
+      unacknowledged++;
+      w.unacknowledged = true;
+    }
+    written.whenComplete((v, e) -> inbox.post(() -> {
       if (e == null) {
         finish(w, true);
       } else if (!current(w)) {
@@ -291,8 +321,23 @@ final class Dispatcher {
     }));
   }
 
-  private void finish(Work w, boolean delivered) {
+  /** The record's lane may hand out its next record; true the first time only. */
+  private boolean release(Work w) {
+    if (w.released) {
+      return false;
+    }
+    w.released = true;
     queue.done(w);
+    return true;
+  }
+
+  private void finish(Work w, boolean delivered) {
+    release(w);
+    if (w.unacknowledged) {
+      w.unacknowledged = false;
+      unacknowledged--;
+    }
+    unfinished--;
     PartitionState state = partitions.get(w.partition);
     active.computeIfPresent(w.partition, (tp, n) -> n > 1 ? n - 1 : null);
     if (delivered && state != null && state.epoch() == w.epoch) {
@@ -305,7 +350,7 @@ final class Dispatcher {
 
   private void checkIdle() {
     List<IdleListener> idle = idleListeners.stream()
-        .filter(l -> (l.parts() == null ? queue.inFlight() : inFlight(l.parts())) == 0).toList();
+        .filter(l -> (l.parts() == null ? unfinished : inFlight(l.parts())) == 0).toList();
     idleListeners.removeAll(idle);
     idle.forEach(l -> l.listener().run());
   }
@@ -328,5 +373,35 @@ final class Dispatcher {
   /** Records polled and not yet dispatched, for status and tests. */
   int buffered() {
     return queue.buffered();
+  }
+
+  /**
+   * Brings completions (invocation outcomes, write acknowledgements) from other threads back to the
+   * loop, many per hop: at thousands of results a second, one loop task per completion would cost
+   * more than the work. The only thread-safe part of the dispatcher.
+   */
+  private static final class Inbox {
+    private final Loop loop;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> tasks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean scheduled = new java.util.concurrent.atomic.AtomicBoolean();
+
+    Inbox(Loop loop) {
+      this.loop = loop;
+    }
+
+    void post(Runnable task) {
+      tasks.add(task);
+      if (scheduled.compareAndSet(false, true)) {
+        loop.schedule(0, this::drain);
+      }
+    }
+
+    private void drain() {
+      scheduled.set(false); // before polling: a task posted from now on schedules another drain
+      Runnable t;
+      while ((t = tasks.poll()) != null) {
+        t.run();
+      }
+    }
   }
 }

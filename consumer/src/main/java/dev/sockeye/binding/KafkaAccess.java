@@ -27,6 +27,8 @@ public record KafkaAccess(String bootstrap, Producer<byte[], byte[]> producer, E
     c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, maxPollIntervalMs(f));
+    // The coordinator connection must outlive a rebalance, which may take up to max.poll.interval.ms.
+    c.put(ConsumerConfig.CONNECTIONS_MAX_IDLE_MS_CONFIG, Math.max(540_000, maxPollIntervalMs(f) + 60_000));
     // A member that died (kill -9) holds its partitions until its session expires: keep that short.
     // The poll thread never waits for handlers, so heartbeats are never late because of them.
     c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);

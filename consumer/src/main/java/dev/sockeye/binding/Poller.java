@@ -35,6 +35,13 @@ import org.slf4j.LoggerFactory;
  */
 final class Poller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Poller.class);
+  /**
+   * How often committable offsets are committed while running. Every commit is a write to
+   * __consumer_offsets; committing on every poll (hundreds a second under load) cost the broker
+   * more than the records themselves. A crash redelivers at most this much more; a revocation or
+   * a stop still commits at once, synchronously.
+   */
+  static final long COMMIT_INTERVAL_MS = 100;
 
   /** What to subscribe to: a list of topics, or a pattern (which never matches Sockeye's own or result topics). */
   record Subscription(List<String> topics, String pattern) {}
@@ -54,6 +61,8 @@ final class Poller implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile ConsumerGroupMetadata groupMetadata;
   private long epoch; // owned by the poll thread
+  private int commitsFailing; // owned by the poll thread: failed commits in a row
+  private long lastCommitNanos; // owned by the poll thread
 
   Poller(Consumer<byte[], byte[]> consumer, Subscription subscription, String group, StartPosition start, Duration drainDeadline, PollerSink sink) {
     this.consumer = consumer;
@@ -189,13 +198,23 @@ final class Poller implements AutoCloseable {
   }
 
   private void commitAsync() {
+    long now = System.nanoTime();
+    if (now - lastCommitNanos < COMMIT_INTERVAL_MS * 1_000_000L) {
+      return;
+    }
+    lastCommitNanos = now;
     toCommit.keySet().retainAll(consumer.assignment()); // a late result of a partition that moved away
     Map<TopicPartition, OffsetAndMetadata> batch = drain(new ArrayList<>(toCommit.keySet()));
     if (!batch.isEmpty()) {
-      consumer.commitAsync(batch, (offsets, e) -> {
+      consumer.commitAsync(batch, (offsets, e) -> { // called back on this thread, inside poll
         if (e != null) {
-          log.warn("commit {} failed, will retry: {}", offsets, e.toString());
+          if (commitsFailing++ == 0) { // once per outage, not every 100 ms while the broker is away
+            log.warn("commit {} failed, retrying until it succeeds: {}", offsets, e.toString());
+          }
           offsets.forEach(this::requeue);
+        } else if (commitsFailing > 0) {
+          log.info("commits succeed again after {} failed attempts", commitsFailing);
+          commitsFailing = 0;
         }
       });
     }

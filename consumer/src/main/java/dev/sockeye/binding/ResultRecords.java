@@ -49,7 +49,7 @@ final class ResultRecords {
     InvocationResult result = result(s, outcome);
     ProducerRecord<byte[], byte[]> dead = s.failure() == null ? null
         : DeadLetters.of(s.record(), s.deadLetterTopic(), Events.idempotencyKey(s.record()), s.failure());
-    return new Emission(toRecord(s, result), dead, publishUs -> metric(s, result, publishUs), () -> tooLarge(s, result));
+    return new Emission(source(s), s.record().offset(), toRecord(s, result), dead, publishUs -> metric(s, result, publishUs), () -> tooLarge(s, result));
   }
 
   /** The result without its output, and the input dead-lettered with the reason: nothing vanishes silently. */
@@ -60,7 +60,11 @@ final class ResultRecords {
         .setStatus(Status.ERROR).setErrorType("ResultTooLarge").setErrorMessage(message).build();
     var failure = new DeadLetters.Failure(function, s.attempts(), "ResultTooLarge", message, "result too large for " + s.resultTopic(), clock.instant());
     var dead = DeadLetters.of(s.record(), s.deadLetterTopic(), Events.idempotencyKey(s.record()), failure);
-    return new Emission(toRecord(s, result), dead, publishUs -> metric(s, result, publishUs), null);
+    return new Emission(source(s), s.record().offset(), toRecord(s, result), dead, publishUs -> metric(s, result, publishUs), null);
+  }
+
+  private static org.apache.kafka.common.TopicPartition source(Subject s) {
+    return new org.apache.kafka.common.TopicPartition(s.record().topic(), s.record().partition());
   }
 
   private ProducerRecord<byte[], byte[]> toRecord(Subject s, InvocationResult result) {

@@ -16,10 +16,12 @@ final class Work {
   final Instant polledAt;
   int attempts;
   Instant firstFailure;
+  boolean released; // its lane was told it is done (it may still await its write's acknowledgement)
+  boolean unacknowledged; // its emission was handed to the delivery and not yet acknowledged
 
-  Work(ConsumerRecord<byte[], byte[]> record, long epoch, Instant polledAt) {
+  Work(ConsumerRecord<byte[], byte[]> record, TopicPartition partition, long epoch, Instant polledAt) {
     this.record = record;
-    this.partition = new TopicPartition(record.topic(), record.partition());
+    this.partition = partition;
     this.epoch = epoch;
     this.polledAt = polledAt;
   }

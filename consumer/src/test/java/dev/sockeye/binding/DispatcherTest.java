@@ -60,9 +60,19 @@ class DispatcherTest {
   private final List<Emission> emitted = new ArrayList<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   private final List<Set<TopicPartition>> pauses = new ArrayList<>();
+  private final List<CompletableFuture<Void>> acknowledgements = new ArrayList<>();
+  private boolean holdAcknowledgements;
 
   private final Delivery delivery = new Delivery() {
-    @Override public CompletableFuture<Void> deliver(Emission e) { emitted.add(e); return CompletableFuture.completedFuture(null); }
+    @Override public CompletableFuture<Void> deliver(Emission e) {
+      emitted.add(e);
+      if (!holdAcknowledgements) {
+        return CompletableFuture.completedFuture(null);
+      }
+      CompletableFuture<Void> ack = new CompletableFuture<>();
+      acknowledgements.add(ack);
+      return ack;
+    }
     @Override public void committable(TopicPartition tp, long next) { committed.put(tp, next); }
     @Override public CompletableFuture<Void> flush() { return CompletableFuture.completedFuture(null); }
     @Override public void close() { }
@@ -140,6 +150,54 @@ class DispatcherTest {
 
     assertTrue(committed.isEmpty(), "a late result of epoch 1 committed " + committed);
     assertTrue(emitted.isEmpty());
+  }
+
+  @Test
+  void nextRecordOfAPartitionRunsOnceTheResultIsHandedOverButItsOffsetWaitsForTheAcknowledgement() {
+    holdAcknowledgements = true;
+    Dispatcher d = dispatcher(Ordering.PARTITION, 1, BatchSettings.NONE);
+    d.assigned(List.of(P0), 1);
+    d.offer(List.of(rec(0, "a"), rec(1, "b")), 1);
+    calls.get(0).complete(OK);
+    runDue();
+    assertEquals(2, calls.size(), "the lane waited for the broker's acknowledgement");
+    calls.get(1).complete(OK);
+    runDue();
+    assertTrue(committed.isEmpty(), "committed before any acknowledgement: " + committed);
+
+    acknowledgements.get(1).complete(null);
+    runDue();
+    assertTrue(committed.isEmpty(), "offset 0 is not acknowledged: nothing may be committed");
+    boolean[] idle = {false};
+    d.whenIdle(List.of(P0), () -> idle[0] = true);
+    assertTrue(!idle[0], "a revocation must wait for unacknowledged results");
+    acknowledgements.get(0).complete(null);
+    runDue();
+    assertEquals(2L, committed.get(P0));
+    assertTrue(idle[0]);
+  }
+
+  @Test
+  void recordsKeepFlowingAfterARebalanceThatLeftTheirPartitionInPlace() {
+    Dispatcher d = dispatcher(Ordering.PARTITION, 1, BatchSettings.NONE);
+    d.assigned(List.of(P0), 1);
+    d.offer(List.of(rec(0, "a")), 1);
+    d.assigned(List.of(), 2); // cooperative rebalance (e.g. the group re-formed after a broker restart): nothing moved
+    calls.get(0).complete(OK);
+    runDue();
+    d.offer(List.of(rec(1, "b")), 2);
+    assertEquals(2, calls.size(), "a record polled after the rebalance was dropped");
+    calls.get(1).complete(OK);
+    runDue();
+    assertEquals(2L, committed.get(P0));
+  }
+
+  @Test
+  void recordPolledBeforeItsPartitionWasReassignedIsDropped() {
+    Dispatcher d = dispatcher(Ordering.PARTITION, 1, BatchSettings.NONE);
+    d.assigned(List.of(P0), 3);
+    d.offer(List.of(rec(0, "a")), 2);
+    assertTrue(calls.isEmpty());
   }
 
   @Test

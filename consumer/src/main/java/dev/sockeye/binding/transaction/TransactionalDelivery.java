@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * transaction every {@code lingerMs}: the records, then {@code sendOffsetsToTransaction} with the
  * consumer's group metadata (so a zombie of an older generation is fenced), then the commit.
  * Staged records always precede the offsets that cover them, so a committed transaction never
- * claims an input whose result it does not hold.
+ * claims an input whose result it does not hold; and an input's records are written only in the
+ * transaction that commits its offset, so a crash can never leave a committed result whose input is
+ * consumed again. (Results complete out of order, in key ordering or with several batches in flight;
+ * those past the contiguous committable prefix wait, staged, for a later transaction.)
  *
  * <p>When a transaction fails it is aborted (or the producer replaced when it is fenced) and
  * {@code onAbort} runs: the binding rewinds its partitions to the committed offsets, so the aborted
@@ -45,7 +48,10 @@ public final class TransactionalDelivery implements Delivery {
   private final AtomicBoolean running = new AtomicBoolean(true);
 
   private final Object lock = new Object();
-  private List<ProducerRecord<byte[], byte[]>> staged = new ArrayList<>(); // guarded by lock
+  /** An input's records, waiting for a transaction that commits the input's offset. */
+  private record Staged(TopicPartition source, long offset, List<ProducerRecord<byte[], byte[]>> records) {}
+
+  private List<Staged> staged = new ArrayList<>(); // guarded by lock
   private Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(); // guarded by lock
   private List<CompletableFuture<Void>> waiters = new ArrayList<>(); // guarded by lock
   private Producer<byte[], byte[]> producer; // transaction thread only
@@ -71,12 +77,14 @@ public final class TransactionalDelivery implements Delivery {
     if (e.result().value().length > maxResultBytes && e.whenResultTooLarge() != null) {
       e = e.whenResultTooLarge().get();
     }
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(3);
+    records.add(e.result());
+    if (e.deadLetterOrNull() != null) {
+      records.add(e.deadLetterOrNull());
+    }
+    records.add(e.metric().apply(0));
     synchronized (lock) {
-      staged.add(e.result());
-      if (e.deadLetterOrNull() != null) {
-        staged.add(e.deadLetterOrNull());
-      }
-      staged.add(e.metric().apply(0));
+      staged.add(new Staged(e.source(), e.offset(), records));
     }
     return CompletableFuture.completedFuture(null); // staged: the transaction carries it
   }
@@ -85,6 +93,14 @@ public final class TransactionalDelivery implements Delivery {
   public void committable(TopicPartition tp, long nextOffset) {
     synchronized (lock) {
       offsets.merge(tp, new OffsetAndMetadata(nextOffset), (a, b) -> a.offset() >= b.offset() ? a : b);
+    }
+  }
+
+  @Override
+  public void forget(java.util.Collection<TopicPartition> partitions) {
+    synchronized (lock) {
+      staged.removeIf(st -> partitions.contains(st.source()));
+      partitions.forEach(offsets::remove);
     }
   }
 
@@ -114,9 +130,10 @@ public final class TransactionalDelivery implements Delivery {
     }
   }
 
+  /** While closing: only what a transaction can still carry counts (uncovered inputs are never written). */
   private boolean hasWork() {
     synchronized (lock) {
-      return !staged.isEmpty() || !offsets.isEmpty() || !waiters.isEmpty();
+      return !offsets.isEmpty() || !waiters.isEmpty();
     }
   }
 
@@ -136,10 +153,19 @@ public final class TransactionalDelivery implements Delivery {
           running.set(false);
         }
       }
-      records = staged;
       commit = offsets;
+      records = new ArrayList<>();
+      List<Staged> later = new ArrayList<>();
+      for (Staged st : staged) {
+        OffsetAndMetadata covered = commit.get(st.source());
+        if (covered != null && st.offset() < covered.offset()) {
+          records.addAll(st.records());
+        } else {
+          later.add(st); // its offset is not committable yet: writing it now could duplicate it after a crash
+        }
+      }
       done = waiters;
-      staged = new ArrayList<>();
+      staged = later;
       offsets = new HashMap<>();
       waiters = new ArrayList<>();
     }
