@@ -46,7 +46,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--idle-timeout-ms", defaultValue = "300000", description = "Idle time after which an instance is closed (default: ${DEFAULT-VALUE})")
   long idleTimeoutMs;
 
-  @Option(names = "--freeze-after-ms", defaultValue = "600000", description = "Idle time after which an instance is frozen with the cgroup freezer; off unless below --idle-timeout-ms (default: ${DEFAULT-VALUE})")
+  @Option(names = "--freeze-after-ms", defaultValue = "1000", description = "Idle time after which an instance is frozen with the cgroup freezer; off if not below --idle-timeout-ms (default: ${DEFAULT-VALUE})")
   long freezeAfterMs;
 
   @Option(names = "--frozen-memory-mb", defaultValue = "1024", description = "Memory frozen instances may hold, measured from their cgroups; least recently used go first (default: ${DEFAULT-VALUE})")
