@@ -7,7 +7,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +28,16 @@ public final class CgroupPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CgroupPool.class);
   private static final AtomicLong POOLS = new AtomicLong();
   private static final Duration EMPTY_WAIT = Duration.ofSeconds(5);
+  /**
+   * How often the pools of services that died are looked for again. The sweep at start misses a service that
+   * is still dying then (a SIGKILLed JVM takes a moment to go), or one that dies later on the same host.
+   */
+  private static final Duration SWEEP_EVERY = Duration.ofSeconds(15);
 
   private final CgroupLayout layout;
   private final String parent;
   private final int spare;
-  private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+  private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "sockeye-cgroups");
     t.setDaemon(true);
     return t;
@@ -44,6 +49,10 @@ public final class CgroupPool implements AutoCloseable {
 
   /** Creates the parent cgroup and starts filling the pool with {@code spare} cgroups in the background. */
   public CgroupPool(CgroupLayout layout, int spare) {
+    this(layout, spare, SWEEP_EVERY);
+  }
+
+  CgroupPool(CgroupLayout layout, int spare, Duration sweepEvery) {
     this.layout = layout;
     this.spare = spare;
     this.parent = "sockeye-" + ProcessHandle.current().pid() + "-" + POOLS.incrementAndGet();
@@ -56,6 +65,16 @@ public final class CgroupPool implements AutoCloseable {
       CgroupFiles.write(parents.get(0).resolve("cgroup.subtree_control"), enable);
     }
     background.execute(this::refill);
+    background.scheduleWithFixedDelay(this::sweepStale, sweepEvery.toMillis(), sweepEvery.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void sweepStale() {
+    try {
+      StaleCgroups.sweep(layout);
+    } catch (RuntimeException e) { // an exception would cancel the schedule; the next round may do better
+      LOG.warn("sweeping the cgroups of dead services failed: {}", e.toString());
+    }
   }
 
   public CgroupLayout layout() {
