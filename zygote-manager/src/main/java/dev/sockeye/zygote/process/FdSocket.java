@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +17,6 @@ import jnr.ffi.Pointer;
  */
 public final class FdSocket implements ByteChannel {
   private static final SocketLibc C = SocketLibc.INSTANCE;
-  private static final int SOCKADDR_UN = 110;
 
   private final int fd;
   private final String peer;
@@ -31,22 +29,7 @@ public final class FdSocket implements ByteChannel {
 
   /** Connects to the socket at {@code path}; {@code what} names the peer in error messages. */
   public static FdSocket connect(Path path, String what) throws IOException {
-    byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
-    if (name.length > UnixSockets.MAX_PATH_BYTES) {
-      throw new IOException("connect to " + what + " at " + path + ": path longer than sun_path");
-    }
-    int fd = C.socket(SocketLibc.AF_UNIX, SocketLibc.SOCK_STREAM | SocketLibc.SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-      throw new IOException("socket(AF_UNIX) for " + what + ": " + SocketLibc.lastError());
-    }
-    byte[] address = new byte[SOCKADDR_UN];
-    address[0] = (byte) SocketLibc.AF_UNIX; // sa_family_t, little-endian on the machines we support
-    System.arraycopy(name, 0, address, 2, name.length);
-    if (C.connect(fd, address, 2 + name.length + 1) != 0) {
-      String error = SocketLibc.lastError();
-      C.close(fd);
-      throw new IOException("connect to " + what + " at " + path + ": " + error);
-    }
+    int fd = SocketLibc.unixSocket(path, "connect to " + what + " at " + path, C::connect);
     return new FdSocket(fd, what + " at " + path);
   }
 

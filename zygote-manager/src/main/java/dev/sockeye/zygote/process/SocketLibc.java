@@ -51,6 +51,36 @@ public interface SocketLibc {
     return e == null || e.name().startsWith("__") ? "errno " + errno : e.name();
   }
 
+  /** bind+listen or connect: a libc call on a new socket and the sockaddr_un of a path; 0 on success. */
+  @FunctionalInterface
+  interface AddressCall {
+    int apply(int fd, byte[] address, int length);
+  }
+
+  /**
+   * A new AF_UNIX stream socket (close-on-exec) on which {@code call} has succeeded with the address of
+   * {@code path}; closed again if it failed. {@code action} (e.g. "listen at PATH") begins every error message.
+   */
+  static int unixSocket(java.nio.file.Path path, String action, AddressCall call) throws java.io.IOException {
+    byte[] name = path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (name.length > UnixSockets.MAX_PATH_BYTES) {
+      throw new java.io.IOException(action + ": path longer than sun_path");
+    }
+    int fd = INSTANCE.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      throw new java.io.IOException("socket(AF_UNIX) to " + action + ": " + lastError());
+    }
+    byte[] address = new byte[2 + name.length + 1]; // sa_family_t, then the NUL-terminated path
+    address[0] = (byte) AF_UNIX; // little-endian on the machines we support
+    System.arraycopy(name, 0, address, 2, name.length);
+    if (call.apply(fd, address, address.length) != 0) {
+      String error = lastError();
+      INSTANCE.close(fd);
+      throw new java.io.IOException(action + ": " + error);
+    }
+    return fd;
+  }
+
   static boolean interrupted() {
     return RUNTIME.getLastError() == jnr.constants.platform.Errno.EINTR.intValue();
   }
