@@ -40,7 +40,8 @@ public final class PackageStore {
   private final AtomicLong size = new AtomicLong(-1); // -1: not walked yet
 
   public PackageStore(Path root, PipSettings settings) {
-    this.root = root;
+    // Absolute: its package paths go to zygotes and instances, whose working directories are not ours.
+    this.root = root.toAbsolutePath().normalize();
     this.pip = new Pip(settings);
     this.resolver = new Resolver(pip);
   }
