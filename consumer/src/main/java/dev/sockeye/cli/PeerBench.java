@@ -5,11 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
@@ -86,34 +82,17 @@ final class PeerBench {
 
   private static BenchTable.Row measure(String peer, List<String> command, int concurrency, int count) throws Exception {
     Histogram latency = new Histogram(3_600_000_000L, 3);
-    AtomicInteger left = new AtomicInteger(count);
-    ExecutorService threads = Executors.newFixedThreadPool(concurrency, r -> new Thread(r, "sockeye-bench-peer"));
-    long start = System.nanoTime();
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (int t = 0; t < concurrency; t++) {
-        futures.add(threads.submit(() -> {
-          while (left.decrementAndGet() >= 0) {
-            List<String> c = command.stream().map(a -> a.equals("ID") ? "sockeye-bench-" + IDS.incrementAndGet() : a).toList();
-            long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(c).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (p.waitFor() != 0) {
-              throw new IllegalStateException(String.join(" ", c) + " exited " + p.exitValue());
-            }
-            synchronized (latency) {
-              latency.recordValue((System.nanoTime() - t0) / 1000);
-            }
-          }
-          return null;
-        }));
+    double perSecond = Cycles.perSecond(concurrency, count, "sockeye-bench-peer", () -> {
+      List<String> c = command.stream().map(a -> a.equals("ID") ? "sockeye-bench-" + IDS.incrementAndGet() : a).toList();
+      long t0 = System.nanoTime();
+      Process p = new ProcessBuilder(c).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException(String.join(" ", c) + " exited " + p.exitValue());
       }
-      for (Future<?> f : futures) {
-        f.get();
+      synchronized (latency) {
+        latency.recordValue((System.nanoTime() - t0) / 1000);
       }
-    } finally {
-      threads.shutdownNow();
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    return new BenchTable.Row(peer, concurrency, count, latency, null, count / seconds, null);
+    });
+    return new BenchTable.Row(peer, concurrency, count, latency, null, perSecond, null);
   }
 }

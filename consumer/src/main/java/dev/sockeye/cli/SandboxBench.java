@@ -12,10 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
@@ -39,27 +35,8 @@ final class SandboxBench {
   BenchTable.Row run(int concurrency, int count) throws Exception {
     Histogram create = new Histogram(3_600_000_000L, 3);
     Histogram destroy = new Histogram(3_600_000_000L, 3);
-    AtomicInteger left = new AtomicInteger(count);
-    ExecutorService threads = Executors.newFixedThreadPool(concurrency, r -> new Thread(r, "sockeye-bench"));
-    long start = System.nanoTime();
-    try {
-      var futures = new java.util.ArrayList<Future<?>>();
-      for (int t = 0; t < concurrency; t++) {
-        futures.add(threads.submit(() -> {
-          while (left.decrementAndGet() >= 0) {
-            cycle(create, destroy);
-          }
-          return null;
-        }));
-      }
-      for (Future<?> f : futures) {
-        f.get();
-      }
-    } finally {
-      threads.shutdownNow();
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    return new BenchTable.Row("sockeye", concurrency, count, create, destroy, count / seconds, null);
+    double perSecond = Cycles.perSecond(concurrency, count, "sockeye-bench", () -> cycle(create, destroy));
+    return new BenchTable.Row("sockeye", concurrency, count, create, destroy, perSecond, null);
   }
 
   private void cycle(Histogram create, Histogram destroy) {

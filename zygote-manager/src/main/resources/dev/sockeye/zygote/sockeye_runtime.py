@@ -578,17 +578,13 @@ class SeccompFilter:
                "prctl(PR_SET_SECCOMP)")
 
 
-def install_seccomp(libc):
-    SeccompFilter().install(libc)
-
-
-def drop_privileges(libc, uid, seccomp=None):
+def drop_privileges(libc, uid, seccomp):
     """Unprivileged uid/gid, no supplementary groups, no capabilities, no way to regain any."""
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)  # leaving uid 0 clears the permitted and effective capability sets
     _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
-    (seccomp or SeccompFilter()).install(libc)
+    seccomp.install(libc)
 
 
 def enter_sandbox(libc, box, fds, keep=()):
