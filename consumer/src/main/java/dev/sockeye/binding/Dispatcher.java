@@ -245,6 +245,13 @@ final class Dispatcher {
         finish(w, false);
         continue;
       }
+      if (behindARetry(w, again)) {
+        // A later record of a retrying record's lane (same batch) must not finish before it, whatever
+        // its own outcome: it runs again after it, in order, and this run does not count as an attempt.
+        w.attempts--;
+        again.add(w);
+        continue;
+      }
       Decision d = retry.decide(o, w.attempts, w.record.timestamp(), clock.instant());
       if (d instanceof Decision.Retry && draining(w)) {
         finish(w, false);
@@ -263,6 +270,15 @@ final class Dispatcher {
       loop.schedule(delay, () -> retryNow(again));
     }
     pump(); // the emitted records' lanes are free
+  }
+
+  private boolean behindARetry(Work w, List<Work> again) {
+    for (Work earlier : again) {
+      if (queue.sameLane(earlier, w)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void retryNow(List<Work> again) {

@@ -273,6 +273,43 @@ class DispatcherTest {
   }
 
   @Test
+  void inPartitionOrderingARetryingRecordHoldsBackTheLaterRecordsOfItsBatch() {
+    Dispatcher d = dispatcher(Ordering.PARTITION, 3, new BatchSettings(3, 0, 1 << 20));
+    d.assigned(List.of(P0), 1);
+    d.offer(List.of(rec(0, "a"), rec(1, "b"), rec(2, "c")), 1);
+    calls.get(0).complete(OK, ERROR, OK);
+    runDue();
+    assertEquals(List.of(0L), emitted.stream().map(Emission::offset).toList(), "offset 2 must not finish before offset 1");
+
+    advance(100);
+    assertEquals(List.of(1L, 2L), offsets(calls.get(1)), "the held-back record runs again, after the retry");
+    calls.get(1).complete(OK, OK);
+    runDue();
+
+    assertEquals(List.of(0L, 1L, 2L), emitted.stream().map(Emission::offset).toList());
+    assertEquals(3L, committed.get(P0));
+    assertEquals(List.of(1, 2, 1), emitted.stream().map(e -> attempt(e)).toList(), "the held-back run is not an attempt");
+  }
+
+  @Test
+  void inKeyOrderingARetryingRecordHoldsBackOnlyItsOwnKeysLaterRecordsOfItsBatch() {
+    Dispatcher d = dispatcher(Ordering.KEY, 3, new BatchSettings(3, 0, 1 << 20));
+    d.assigned(List.of(P0), 1);
+    d.offer(List.of(rec(0, "a"), rec(1, "b"), rec(2, "a")), 1);
+    assertEquals(List.of(0L, 2L, 1L), offsets(calls.get(0)), "a key's records go together, in order");
+    calls.get(0).complete(ERROR, OK, OK);
+    runDue();
+    assertEquals(List.of(1L), emitted.stream().map(Emission::offset).toList(), "key b is not held back by key a");
+
+    advance(100);
+    assertEquals(List.of(0L, 2L), offsets(calls.get(1)));
+  }
+
+  private static int attempt(Emission e) {
+    return dev.sockeye.schemas.codec.AvroBytes.decode(e.result().value(), dev.sockeye.schemas.InvocationResult::fromByteBuffer).getAttempt();
+  }
+
+  @Test
   void partitionHoldingTooMuchUnprocessedWorkIsPausedAndResumedAsItDrains() {
     Dispatcher d = dispatcher(Ordering.PARTITION, 1, BatchSettings.NONE);
     d.assigned(List.of(P0), 1);

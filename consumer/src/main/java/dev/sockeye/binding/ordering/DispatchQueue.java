@@ -73,7 +73,8 @@ public final class DispatchQueue<T> {
   /**
    * Takes up to {@code max} items that may run now (at least one if any may, whatever its size),
    * within {@code maxBytes}, and marks them in flight. In {@code partition} ordering they come
-   * from one partition, consecutive; in {@code key} ordering at most one per key.
+   * from one partition, consecutive; in {@code key} ordering from any number of keys, each key's
+   * records consecutive and in order (a lane's next batch waits until this one is done).
    */
   public List<T> next(int max, long maxBytes) {
     List<T> out = new ArrayList<>();
@@ -82,9 +83,8 @@ public final class DispatchQueue<T> {
     while (it.hasNext() && out.size() < max) {
       Lane lane = it.next();
       ArrayDeque<T> q = queued.get(lane);
-      int perLane = ordering == Ordering.KEY ? 1 : max;
       int taken = 0;
-      while (!q.isEmpty() && taken < perLane && out.size() < max) {
+      while (!q.isEmpty() && out.size() < max) {
         long b = lanes.bytes(q.peekFirst());
         if (!out.isEmpty() && bytes + b > maxBytes) {
           break;
@@ -152,13 +152,18 @@ public final class DispatchQueue<T> {
     return dropped;
   }
 
-  /** Items that {@link #next} could hand out now, for batch windows (at most one per lane in key ordering). */
+  /** Items that {@link #next} could hand out now, for batch windows. */
   public int available() {
     return switch (ordering) {
-      case KEY -> ready.size();
+      case KEY -> ready.stream().mapToInt(l -> queued.get(l).size()).sum();
       case PARTITION -> ready.isEmpty() ? 0 : queued.get(ready.iterator().next()).size();
       case NONE -> buffered;
     };
+  }
+
+  /** Whether two items must run in order: they share a lane (never in {@code none} ordering). */
+  public boolean sameLane(T a, T b) {
+    return ordering != Ordering.NONE && laneOf(a).equals(laneOf(b));
   }
 
   public int buffered() {

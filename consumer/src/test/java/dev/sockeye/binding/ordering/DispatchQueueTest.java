@@ -1,6 +1,7 @@
 package dev.sockeye.binding.ordering;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sockeye.function.Ordering;
@@ -40,7 +41,29 @@ class DispatchQueueTest {
   }
 
   @Test
-  void keyOrderingRunsDifferentKeysTogetherButNeverTwoOfOneKey() {
+  void keyOrderingBatchesSeveralKeysEachInOffsetOrderAndHoldsAKeyUntilItsBatchIsDone() {
+    DispatchQueue<Rec> q = queue(Ordering.KEY);
+    Rec k1a = new Rec(0, "k1", 0);
+    Rec k2 = new Rec(0, "k2", 1);
+    Rec k1b = new Rec(0, "k1", 2);
+    q.add(k1a);
+    q.add(k2);
+    q.add(k1b);
+    assertEquals(3, q.available());
+
+    assertEquals(List.of(k1a, k1b, k2), q.next(10, Long.MAX_VALUE));
+    Rec k1c = new Rec(0, "k1", 3);
+    q.add(k1c);
+    assertEquals(0, q.available());
+    q.done(k1a);
+    q.done(k2);
+    assertEquals(List.of(), q.next(10, Long.MAX_VALUE), "k1's next record waits for all of k1's batch");
+    q.done(k1b);
+    assertEquals(List.of(k1c), q.next(10, Long.MAX_VALUE));
+  }
+
+  @Test
+  void unbatchedKeyOrderingRunsDifferentKeysTogetherButNeverTwoOfOneKey() {
     DispatchQueue<Rec> q = queue(Ordering.KEY);
     Rec k1a = new Rec(0, "k1", 0);
     Rec k2 = new Rec(0, "k2", 1);
@@ -49,13 +72,14 @@ class DispatchQueueTest {
     q.add(k2);
     q.add(k1b);
 
-    assertEquals(List.of(k1a, k2), q.next(10, Long.MAX_VALUE));
-    assertEquals(2, q.inFlight());
-    assertEquals(List.of(), q.next(10, Long.MAX_VALUE), "k1's later offset must wait for k1's earlier one");
-    q.done(k2);
-    assertEquals(List.of(), q.next(10, Long.MAX_VALUE));
+    assertEquals(List.of(k1a), q.next(1, Long.MAX_VALUE));
+    assertEquals(List.of(k2), q.next(1, Long.MAX_VALUE));
+    assertEquals(List.of(), q.next(1, Long.MAX_VALUE), "k1's later offset must wait for k1's earlier one");
     q.done(k1a);
-    assertEquals(List.of(k1b), q.next(10, Long.MAX_VALUE));
+    assertEquals(List.of(k1b), q.next(1, Long.MAX_VALUE));
+    assertTrue(q.sameLane(k1a, k1b));
+    assertFalse(q.sameLane(k1a, k2));
+    assertFalse(queue(Ordering.NONE).sameLane(k1a, k1b), "no ordering has no lanes to keep");
   }
 
   @Test
