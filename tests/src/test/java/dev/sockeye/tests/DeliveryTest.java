@@ -163,14 +163,16 @@ class DeliveryTest {
   void batchHandlerGetsListsAndOnlyItsFailedItemsAreRetried() throws Exception {
     Cluster.createTopic("batched-in", 1);
     deploy("batched", "batched-in", """
+        concurrency: 1
         triggers:
           kafka:
             topics: [batched-in]
+            ordering: none
             batch_size: 10
             batch_window_ms: 50
             backoff_initial_ms: 10
         """, """
-        seen = {}
+        seen = {}  # per instance: concurrency 1 keeps every batch on one
         def handler(events, context):
             failures = []
             for e in events:
@@ -190,6 +192,52 @@ class DeliveryTest {
       assertEquals(expectedAttempt, r.getAttempt(), "offset " + r.getOffset());
     }
     assertTrue(results.stream().anyMatch(r -> Cluster.output(r).contains("\"size\": 10")), "records arrive in batches of batch_size");
+  }
+
+  @Test
+  void batchInPartitionOrderingFinishesRecordsInOffsetOrderAcrossRetries() throws Exception {
+    Cluster.createTopic("ordered-batch-in", 1);
+    deploy("ordered-batch", "ordered-batch-in", """
+        concurrency: 1
+        triggers:
+          kafka:
+            topics: [ordered-batch-in]
+            batch_size: 10
+            batch_window_ms: 50
+            backoff_initial_ms: 10
+        """, """
+        import time
+        seen = set()  # per instance: concurrency 1 keeps every batch on one
+        def handler(events, context):
+            failures, results = [], []
+            for e in events:
+                if e['offset'] % 7 == 3 and e['offset'] not in seen:
+                    seen.add(e['offset'])
+                    failures.append({'itemIdentifier': '%s-%d-%d' % (e['topic'], e['partition'], e['offset'])})
+                    results.append(None)
+                else:
+                    results.append({'done': time.monotonic_ns()})  # one clock for all instances
+            return {'batchItemFailures': failures, 'results': results}
+        """);
+    Cluster.sendMany("ordered-batch-in", 100, 5);
+
+    List<InvocationResult> results = new java.util.ArrayList<>(Cluster.results("ordered-batch-in.results", 100));
+    results.sort(java.util.Comparator.comparingLong(InvocationResult::getOffset));
+
+    assertEquals(100, results.size());
+    assertTrue(results.stream().allMatch(r -> r.getStatus() == Status.OK), "failed items succeed on their retry");
+    long previous = 0;
+    for (InvocationResult r : results) {
+      long done = Long.parseLong(Cluster.output(r).replaceAll("\\D", ""));
+      assertTrue(done > previous, "offset " + r.getOffset() + " finished (at " + done + ") before the offset before it (at " + previous
+          + "): a later record of the batch overtook a retrying one");
+      previous = done;
+      if (r.getOffset() % 7 != 3) {
+        assertEquals(1, r.getAttempt(), "offset " + r.getOffset() + " never failed: its held-back runs are not attempts");
+      }
+    }
+    // A failure behind an earlier failure of its batch is held back before its own failure counts.
+    assertTrue(results.stream().anyMatch(r -> r.getAttempt() == 2), "a failed record's retry is its second attempt");
   }
 
   @Test
