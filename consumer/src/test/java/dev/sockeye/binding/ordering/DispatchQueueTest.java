@@ -40,46 +40,46 @@ class DispatchQueueTest {
     assertEquals(List.of(b), q.next(1, Long.MAX_VALUE));
   }
 
+  private static final Rec K1A = new Rec(0, "k1", 0);
+  private static final Rec K2 = new Rec(0, "k2", 1);
+  private static final Rec K1B = new Rec(0, "k1", 2);
+
+  private DispatchQueue<Rec> keyQueue(Rec... recs) {
+    DispatchQueue<Rec> q = queue(Ordering.KEY);
+    for (Rec r : recs) {
+      q.add(r);
+    }
+    return q;
+  }
+
   @Test
   void keyOrderingBatchesSeveralKeysEachInOffsetOrderAndHoldsAKeyUntilItsBatchIsDone() {
-    DispatchQueue<Rec> q = queue(Ordering.KEY);
-    Rec k1a = new Rec(0, "k1", 0);
-    Rec k2 = new Rec(0, "k2", 1);
-    Rec k1b = new Rec(0, "k1", 2);
-    q.add(k1a);
-    q.add(k2);
-    q.add(k1b);
+    DispatchQueue<Rec> q = keyQueue(K1A, K2, K1B);
     assertEquals(3, q.available());
 
-    assertEquals(List.of(k1a, k1b, k2), q.next(10, Long.MAX_VALUE));
+    assertEquals(List.of(K1A, K1B, K2), q.next(10, Long.MAX_VALUE));
     Rec k1c = new Rec(0, "k1", 3);
     q.add(k1c);
     assertEquals(0, q.available());
-    q.done(k1a);
-    q.done(k2);
+    q.done(K1A);
+    q.done(K2);
     assertEquals(List.of(), q.next(10, Long.MAX_VALUE), "k1's next record waits for all of k1's batch");
-    q.done(k1b);
+    q.done(K1B);
     assertEquals(List.of(k1c), q.next(10, Long.MAX_VALUE));
   }
 
   @Test
   void unbatchedKeyOrderingRunsDifferentKeysTogetherButNeverTwoOfOneKey() {
-    DispatchQueue<Rec> q = queue(Ordering.KEY);
-    Rec k1a = new Rec(0, "k1", 0);
-    Rec k2 = new Rec(0, "k2", 1);
-    Rec k1b = new Rec(0, "k1", 2);
-    q.add(k1a);
-    q.add(k2);
-    q.add(k1b);
+    DispatchQueue<Rec> q = keyQueue(K1A, K2, K1B);
 
-    assertEquals(List.of(k1a), q.next(1, Long.MAX_VALUE));
-    assertEquals(List.of(k2), q.next(1, Long.MAX_VALUE));
+    assertEquals(List.of(K1A), q.next(1, Long.MAX_VALUE));
+    assertEquals(List.of(K2), q.next(1, Long.MAX_VALUE));
     assertEquals(List.of(), q.next(1, Long.MAX_VALUE), "k1's later offset must wait for k1's earlier one");
-    q.done(k1a);
-    assertEquals(List.of(k1b), q.next(1, Long.MAX_VALUE));
-    assertTrue(q.sameLane(k1a, k1b));
-    assertFalse(q.sameLane(k1a, k2));
-    assertFalse(queue(Ordering.NONE).sameLane(k1a, k1b), "no ordering has no lanes to keep");
+    q.done(K1A);
+    assertEquals(List.of(K1B), q.next(1, Long.MAX_VALUE));
+    assertTrue(q.sameLane(K1A, K1B));
+    assertFalse(q.sameLane(K1A, K2));
+    assertFalse(queue(Ordering.NONE).sameLane(K1A, K1B), "no ordering has no lanes to keep");
   }
 
   @Test
