@@ -19,7 +19,7 @@ public final class Breakdown {
 
   /** One cold start: JVM sent the fork at {@code sentNanos}, got the result at {@code doneNanos}. */
   void add(long sentNanos, long forkReplyNanos, List<TraceMark> marks, long doneNanos) {
-    add("fork reply at JVM (parallel)", forkReplyNanos - sentNanos, 0);
+    add("request sent (parallel)", forkReplyNanos - sentNanos, 0);
     if (marks.isEmpty()) {
       return;
     }
