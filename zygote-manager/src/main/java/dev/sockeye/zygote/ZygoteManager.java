@@ -439,16 +439,17 @@ public final class ZygoteManager implements AutoCloseable {
 
   private void learnHotPages(Zygote zygote, Instance instance) {
     try {
-      TreeSet<Long> copied = PageMap.copiedPages(instance.pid(), zygote.pid(), HotPages.MAX_PAGES);
+      PageMap.Touched copied = PageMap.touchedPages(instance.pid(), zygote.pid(), HotPages.MAX_PAGES,
+          HotPages.MAX_READ_PAGES);
       if (!instance.isAlive()) {
         zygote.hotPages().unclaim(); // it may have exited half-way through the read: learn from a later one
         return;
       }
-      TreeSet<Long> hot = zygote.hotPages().add(copied);
+      PageMap.Touched hot = zygote.hotPages().add(copied);
       if (hot != null && zygote.isAlive()) {
         long n = zygote.request(p -> {
           p.discardSpares(); // forked before the learning: they would fault page by page
-          return p.hotPages(PageMap.runs(hot, HotPages.MAX_GAP));
+          return p.hotPages(PageMap.runs(hot.written(), HotPages.MAX_GAP), PageMap.runs(hot.read(), HotPages.MAX_GAP));
         });
         refillLater(zygote);
         LOG.debug("{}: its children now copy {} hot pages at once", zygote, n);

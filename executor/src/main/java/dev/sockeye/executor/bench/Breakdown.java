@@ -24,7 +24,8 @@ public final class Breakdown {
       return;
     }
     TraceMark first = marks.get(0);
-    add("sent -> " + first.phase(), first.monotonicNanos() - sentNanos, first.minorFaults());
+    // no fault count: a spare's count so far includes what it did ahead of the request
+    add("sent -> " + first.phase(), first.monotonicNanos() - sentNanos, 0);
     for (int i = 1; i < marks.size(); i++) {
       TraceMark a = marks.get(i - 1);
       TraceMark b = marks.get(i);

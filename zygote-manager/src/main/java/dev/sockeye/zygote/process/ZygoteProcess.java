@@ -110,8 +110,8 @@ public final class ZygoteProcess implements AutoCloseable {
   }
 
   /** Sets the pages the zygote's children copy right after fork; returns how many pages that is. */
-  public long hotPages(List<long[]> runs) {
-    return ZygoteCodec.decodeHotPages(exchange(ZygoteCodec.encodeHotPages(runs), "hot_pages"));
+  public long hotPages(List<long[]> runs, List<long[]> readRuns) {
+    return ZygoteCodec.decodeHotPages(exchange(ZygoteCodec.encodeHotPages(runs, readRuns), "hot_pages"));
   }
 
   /** Asks the zygote to fork; a broken connection becomes {@link ZygoteUnavailableException}. */

@@ -125,10 +125,12 @@ public final class ZygoteCodec {
   }
 
   /** Tells a zygote which of its pages its children should copy at once: runs of {first page, page count}. */
-  public static Frame encodeHotPages(List<long[]> runs) {
+  public static Frame encodeHotPages(List<long[]> runs, List<long[]> readRuns) {
     ObjectNode header = Frames.JSON.createObjectNode().put("op", "hot_pages");
     var array = header.putArray("runs");
     runs.forEach(r -> array.addArray().add(r[0]).add(r[1]));
+    var read = header.putArray("read_runs");
+    readRuns.forEach(r -> read.addArray().add(r[0]).add(r[1]));
     return Frame.of(header);
   }
 
