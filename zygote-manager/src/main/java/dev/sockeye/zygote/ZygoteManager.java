@@ -385,7 +385,9 @@ public final class ZygoteManager implements AutoCloseable {
   private void refill(Zygote zygote) {
     zygote.refillClaimed();
     int missing = SPARES - zygote.process().spareCount();
-    if (missing <= 0 || !zygote.isAlive() || closed.get()) {
+    // Forks waiting on the zygote come first (as SOCK's zygote refills when idle): under a burst the spares
+    // would be taken before they are prepared anyway. The next fork asks again.
+    if (missing <= 0 || !zygote.isAlive() || closed.get() || zygote.queueLength() > 0) {
       return;
     }
     try {
