@@ -61,6 +61,8 @@ final class ColdStartCommand implements Callable<Integer> {
   }
 
   private void print(List<ColdStartBench.Result> results, long pss) {
+    System.out.println("zygote forks go through spares (children forked ahead of demand, refilled in the background"
+        + " after each fork); each sample starts once they are ready, as in a service between bursts");
     System.out.printf("%-8s %-12s %8s %9s %9s %12s%n", "function", "start", "samples", "p50 ms", "p99 ms", "p50 vs fresh");
     for (ColdStartBench.Result r : results) {
       double fresh = r.fresh().percentileMillis(50);

@@ -39,6 +39,22 @@ final class SandboxBench {
     return new BenchTable.Row("sockeye", concurrency, count, create, destroy, perSecond, null);
   }
 
+  /**
+   * One sandbox at a time, each once the zygote's spares are forked and prepared: what a request to a service
+   * that was idle a moment sees. Back to back (as {@link #run} does at concurrency 1) the spares' preparation
+   * and the previous sandbox's teardown share the two cores with the measured path.
+   */
+  Histogram runIdle(int count) {
+    Histogram create = new Histogram(3_600_000_000L, 3);
+    Histogram destroy = new Histogram(3_600_000_000L, 3);
+    var root = zygotes.root(ZygoteManager.DEFAULT_TENANT);
+    for (int i = 0; i < count; i++) {
+      zygotes.awaitSpares(root);
+      cycle(create, destroy);
+    }
+    return create;
+  }
+
   private void cycle(Histogram create, Histogram destroy) {
     long t0 = System.nanoTime();
     var box = sandboxes.create(new SandboxSpec(code, new CgroupLimits(64, 64, 1024), 16, Network.NONE));

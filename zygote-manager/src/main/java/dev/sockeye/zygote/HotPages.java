@@ -1,5 +1,6 @@
 package dev.sockeye.zygote;
 
+import dev.sockeye.zygote.process.PageMap;
 import java.util.TreeSet;
 
 /**
@@ -12,8 +13,11 @@ final class HotPages {
   static final int LEARN_FROM = 3; // instances
   static final int MAX_PAGES = 4096; // 16 MB per child, a bound on what a wrong guess costs
   static final int MAX_GAP = 2; // pages copied between two hot ones to save a madvise call
+  // File pages read (extension modules' code): mapping them ahead costs page-table entries only, no memory.
+  static final int MAX_READ_PAGES = 16384;
 
   private final TreeSet<Long> pages = new TreeSet<>();
+  private final TreeSet<Long> readPages = new TreeSet<>();
   private int learned;
   private int claimed;
 
@@ -27,20 +31,26 @@ final class HotPages {
     claimed = Math.max(learned, claimed - 1);
   }
 
-  /** Adds what one instance copied; returns the new set if it grew, else null. */
-  synchronized TreeSet<Long> add(TreeSet<Long> copied) {
+  /** Adds what one instance touched; returns both new sets if either grew, else null. */
+  synchronized PageMap.Touched add(PageMap.Touched touched) {
     learned++;
-    int before = pages.size();
-    for (Long p : copied) {
-      if (pages.size() >= MAX_PAGES) {
+    int before = pages.size() + readPages.size();
+    addUpTo(pages, touched.written(), MAX_PAGES);
+    addUpTo(readPages, touched.read(), MAX_READ_PAGES);
+    return pages.size() + readPages.size() == before ? null
+        : new PageMap.Touched(new TreeSet<>(pages), new TreeSet<>(readPages));
+  }
+
+  private static void addUpTo(TreeSet<Long> set, TreeSet<Long> more, int cap) {
+    for (Long p : more) {
+      if (set.size() >= cap) {
         break;
       }
-      pages.add(p);
+      set.add(p);
     }
-    return pages.size() == before ? null : new TreeSet<>(pages);
   }
 
   synchronized long count() {
-    return learned == 0 ? 0 : pages.size();
+    return learned == 0 ? 0 : pages.size() + readPages.size();
   }
 }

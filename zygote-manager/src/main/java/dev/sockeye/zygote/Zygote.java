@@ -23,6 +23,7 @@ public final class Zygote {
   private volatile ZygoteStatus status; // replaced when it imports more
   private final HotPages hotPages = new HotPages();
   private final ReentrantLock lock = new ReentrantLock();
+  private final java.util.concurrent.atomic.AtomicBoolean refillQueued = new java.util.concurrent.atomic.AtomicBoolean();
   private final Path hostRoot; // the sandbox root it lives in, as the host sees it; null when unsandboxed
 
   Zygote(String name, String tenant, Zygote parent, ZygoteProcess process, ZygoteStatus status, Path hostRoot) {
@@ -107,8 +108,21 @@ public final class Zygote {
    */
   public void importModules(List<String> modules) {
     if (!modules.isEmpty()) {
-      status = request(p -> p.importModules(modules));
+      status = request(p -> {
+        p.discardSpares(); // forked before the import: each instance would import the modules again
+        return p.importModules(modules);
+      });
     }
+  }
+
+  /** True if no spare refill is queued for this zygote yet (and now one is). */
+  boolean claimRefill() {
+    return refillQueued.compareAndSet(false, true);
+  }
+
+  /** The queued refill has started: later forks may queue another. */
+  void refillClaimed() {
+    refillQueued.set(false);
   }
 
   <T> T request(Function<ZygoteProcess, T> call) {

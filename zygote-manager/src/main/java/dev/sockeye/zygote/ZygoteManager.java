@@ -6,6 +6,7 @@ import dev.sockeye.zygote.process.ProcessLauncher;
 import dev.sockeye.zygote.process.ProcessStartException;
 import dev.sockeye.zygote.process.PythonProcess;
 import dev.sockeye.zygote.process.SocketDirectory;
+import dev.sockeye.zygote.process.Spare;
 import dev.sockeye.zygote.process.UnixListener;
 import dev.sockeye.zygote.process.UnixSockets;
 import dev.sockeye.zygote.process.ZygoteProcess;
@@ -16,6 +17,7 @@ import dev.sockeye.zygote.protocol.ForkZygoteRequest;
 import dev.sockeye.zygote.protocol.Frame;
 import dev.sockeye.zygote.protocol.Frames;
 import dev.sockeye.zygote.protocol.WireFormatException;
+import dev.sockeye.zygote.protocol.ZygoteCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.SocketChannel;
@@ -53,6 +55,11 @@ import org.slf4j.LoggerFactory;
 public final class ZygoteManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ZygoteManager.class);
   private static final Duration EXIT_WAIT = Duration.ofSeconds(2);
+  /**
+   * Spares kept per zygote that forks instances (SOCKEYE_SPARES, 0 = fork on demand): children forked ahead of
+   * demand that the JVM sends a fork request directly, so the zygote is off the request's path.
+   */
+  static final int SPARES = Integer.parseInt(System.getenv().getOrDefault("SOCKEYE_SPARES", "2"));
   /** The tenant of functions that name none. */
   public static final String DEFAULT_TENANT = "";
 
@@ -73,6 +80,12 @@ public final class ZygoteManager implements AutoCloseable {
   // Reads instances' pagemaps off the fork and invoke paths; a learning that finds its instance gone is skipped.
   private final ExecutorService learner = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "zygote-hot-pages");
+    t.setDaemon(true);
+    return t;
+  });
+  // Asks zygotes for spares off the fork path; a zygote that died meanwhile is skipped.
+  private final ExecutorService spareFiller = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "zygote-spares");
     t.setDaemon(true);
     return t;
   });
@@ -295,12 +308,112 @@ public final class ZygoteManager implements AutoCloseable {
 
   private Instance forkOnce(Zygote zygote, InstanceSpec spec) {
     requireOpen("fork " + spec.function());
-    Instance instance = spec.sandbox() == null ? zygote.request(process -> forkOn(process, spec))
-        : forkSandboxed(zygote, spec);
+    boolean spareKind = (spec.sandbox() != null) == (zygote.hostRoot() != null);
+    Instance spared = spareKind ? forkFromSpare(zygote, spec) : null;
+    Instance instance = spared != null ? spared
+        : spec.sandbox() == null ? zygote.request(process -> forkOn(process, spec)) : forkSandboxed(zygote, spec);
+    if (spareKind) {
+      refillLater(zygote);
+    }
     if (zygote.hotPages().claimLearning()) {
       instance.whenFirstReplied(reply -> learnLater(zygote, instance));
     }
     return instance;
+  }
+
+  /**
+   * Sends the request straight to one of the zygote's spares (the zygote is not involved); null when none is
+   * pooled. A spare found dead is skipped. If the spare dies before it is ready and the zygote is gone too, the
+   * failure is a {@link ZygoteDiedException}, so the caller restarts the zygote and retries.
+   */
+  private Instance forkFromSpare(Zygote zygote, InstanceSpec spec) {
+    while (true) {
+      Spare spare = zygote.process().takeSpare().orElse(null);
+      if (spare == null) {
+        return null;
+      }
+      try (spare) {
+        Instance instance = sendToSpare(zygote, spare, spec);
+        if (instance != null) {
+          return instance;
+        }
+      } catch (ForkFailedException e) {
+        if (!zygote.isAlive() && !(e instanceof ZygoteDiedException)) {
+          throw new ZygoteDiedException(e.getMessage() + " (its zygote died)", e);
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** The instance, or null when the spare was dead before it got the request. */
+  private Instance sendToSpare(Zygote zygote, Spare spare, InstanceSpec spec) {
+    long n = instanceCounter.incrementAndGet();
+    SandboxHandle box = spec.sandbox();
+    Path socket = box == null ? sockets.socket("i" + n)
+        : UnixSockets.requireShortEnough(box.hostRoot().resolve("host/sock"));
+    ForkRequest request = box == null
+        ? new ForkRequest(spec.function(), spec.version(), spec.codeDir(), socket, spec.env(), spec.sysPath(), null)
+        : new ForkRequest(spec.function(), spec.version(), Path.of("/handler"), Path.of("/host/sock"), spec.env(),
+            spec.sysPath(), box);
+    String where = "fork " + spec.function() + " from " + zygote + " through " + spare;
+    Instant start = clock.instant();
+    try (UnixListener listener = UnixListener.bind(socket)) { // the spare holds its own copy once sent
+      spare.send(ZygoteCodec.encodeSpareFork(request),
+          box == null ? List.of(listener.fd()) : ZygoteCodec.forkFds(box, listener.fd()));
+    } catch (IOException e) {
+      UnixSockets.deleteQuietly(socket);
+      LOG.debug("{}: the spare is gone ({}); trying another", where, e.toString());
+      return null;
+    }
+    Duration forkTime = Duration.between(start, clock.instant());
+    return register(awaitReady(spec.function() + "-" + n, spare.pid(), forkTime, socket, where, box), where);
+  }
+
+  /** Keeps {@link #SPARES} spares pooled for {@code zygote}, asking it for more in the background. */
+  private void refillLater(Zygote zygote) {
+    if (SPARES <= 0 || !zygote.claimRefill()) {
+      return;
+    }
+    try {
+      spareFiller.execute(() -> refill(zygote));
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  private void refill(Zygote zygote) {
+    zygote.refillClaimed();
+    int missing = SPARES - zygote.process().spareCount();
+    // Forks waiting on the zygote come first (as SOCK's zygote refills when idle): under a burst the spares
+    // would be taken before they are prepared anyway. The next fork asks again.
+    if (missing <= 0 || !zygote.isAlive() || closed.get() || zygote.queueLength() > 0) {
+      return;
+    }
+    try {
+      zygote.request(p -> {
+        p.forkSpares(missing, zygote.hostRoot() != null);
+        return null;
+      });
+    } catch (RuntimeException e) {
+      LOG.debug("{}: no spares this time: {}", zygote, e.toString());
+    }
+  }
+
+  /**
+   * Blocking, for benchmarks that measure a service in steady state: returns once {@code zygote}'s spares have
+   * been forked and have finished preparing.
+   */
+  public void awaitSpares(Zygote zygote) {
+    try {
+      spareFiller.submit(() -> {}).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (java.util.concurrent.ExecutionException | RejectedExecutionException e) {
+      return;
+    }
+    zygote.process().pooledSpares().forEach(Spare::awaitPrepared);
   }
 
   /**
@@ -328,14 +441,19 @@ public final class ZygoteManager implements AutoCloseable {
 
   private void learnHotPages(Zygote zygote, Instance instance) {
     try {
-      TreeSet<Long> copied = PageMap.copiedPages(instance.pid(), zygote.pid(), HotPages.MAX_PAGES);
+      PageMap.Touched copied = PageMap.touchedPages(instance.pid(), zygote.pid(), HotPages.MAX_PAGES,
+          HotPages.MAX_READ_PAGES);
       if (!instance.isAlive()) {
         zygote.hotPages().unclaim(); // it may have exited half-way through the read: learn from a later one
         return;
       }
-      TreeSet<Long> hot = zygote.hotPages().add(copied);
+      PageMap.Touched hot = zygote.hotPages().add(copied);
       if (hot != null && zygote.isAlive()) {
-        long n = zygote.request(p -> p.hotPages(PageMap.runs(hot, HotPages.MAX_GAP)));
+        long n = zygote.request(p -> {
+          p.discardSpares(); // forked before the learning: they would fault page by page
+          return p.hotPages(PageMap.runs(hot.written(), HotPages.MAX_GAP), PageMap.runs(hot.read(), HotPages.MAX_GAP));
+        });
+        refillLater(zygote);
         LOG.debug("{}: its children now copy {} hot pages at once", zygote, n);
       }
     } catch (IOException | RuntimeException e) {
@@ -513,6 +631,7 @@ public final class ZygoteManager implements AutoCloseable {
     zygotes.closeAll();
     awaitExit(handedOut);
     learner.shutdownNow();
+    spareFiller.shutdownNow();
     launcher.close();
     sockets.close();
     watchdog.shutdownNow();

@@ -612,7 +612,7 @@ class SandboxForks:
     PR_SET_PDEATHSIG took effect), and SPARES children forked ahead of demand. Per process: a child zygote builds
     its own."""
 
-    SPARES = int(os.environ.get("SOCKEYE_SANDBOX_SPARES", "2"))  # 0: fork on demand
+    SPARES = int(os.environ.get("SOCKEYE_SANDBOX_SPARES", "0"))  # the JVM holds spares (op "spares") instead
     _current = None
 
     def __init__(self):
@@ -686,13 +686,13 @@ class SandboxForks:
 
     def _spawn(self, zygote_sockets):
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        zygote_sockets = list(zygote_sockets) + [mine]  # the child closes the zygote's end too
         try:
             # The next child is PID 1 of a new PID namespace; setns back so that later forks are not in it.
             _check(self.libc.unshare(CLONE_NEWPID), "unshare(pid)")
             try:
                 pid = os.fork()
                 if pid == 0:
-                    mine.close()
                     run_spare(theirs, list(zygote_sockets) + self.spare_sockets(), self)
             finally:
                 if os.getpid() == self.pid:
@@ -742,8 +742,7 @@ def run_spare(sock, foreign_sockets, forks):
         if not forks.zygote_alive():
             os._exit(0)
         prepare_spare(forks.libc)
-        frame = read_frame(sock, with_fds=True)
-        sock.close()
+        frame = _await_request(sock)
         if frame is None:
             os._exit(0)
         code = 0
@@ -753,6 +752,21 @@ def run_spare(sock, foreign_sockets, forks):
     finally:
         flush_std_streams()
         os._exit(code)
+
+
+def _await_request(sock):
+    """Tells the holder of the spare's socket that the spare is prepared (one byte, read only by benchmarks that
+    wait for steady state), then waits for the one request; None when the holder closed the socket instead."""
+    try:
+        sock.sendall(b"P")
+    except OSError:
+        pass  # the holder may have sent the request and closed its end already: the request is still queued
+    try:
+        frame = read_frame(sock, with_fds=True)
+    except ConnectionResetError:  # closed by a holder that had not read the byte above: let go, no request
+        frame = None
+    sock.close()
+    return frame
 
 
 SANDBOX_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp", "LANG": "C.UTF-8",
@@ -899,28 +913,39 @@ class HotPages:
     the copies a child would make anyway get ~8x cheaper. Pages an instance would not have touched cost
     memory, so the JVM caps the set."""
 
-    MADV_POPULATE_WRITE = 23  # Linux 5.14+
+    MADV_POPULATE_READ = 22  # Linux 5.14+
+    MADV_POPULATE_WRITE = 23
     PAGE = os.sysconf("SC_PAGE_SIZE")
 
     def __init__(self):
-        self.runs = []  # (first page number, page count)
+        self.runs = []  # (first page number, page count): private pages the instances wrote
+        self.read_runs = []  # the same, of file mappings they read (code of extension modules, mostly)
         self.pages = 0
         self._madvise = None
+        self._checksum = None
 
-    def learn(self, runs):
+    def learn(self, runs, read_runs=()):
         if self._madvise is None:
             fn = ctypes.CDLL(None, use_errno=True).madvise
             fn.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
             self._madvise = fn
+            import zlib  # here, in the zygote: a child never imports it for this
+            self._checksum = zlib.adler32
         self.runs = [(int(a), int(n)) for a, n in runs if int(n) > 0]
-        self.pages = sum(n for _, n in self.runs)
+        self.read_runs = [(int(a), int(n)) for a, n in read_runs if int(n) > 0]
+        self.pages = sum(n for _, n in self.runs) + sum(n for _, n in self.read_runs)
         return {"ok": True, "hot_pages": self.pages}
 
     def copy(self):
-        """In a forked child: copies the hot pages now; a range that fails (unmapped, old kernel) is skipped."""
+        """In a forked child: copies the hot pages now and reads them once. On this machine class (a PVM guest)
+        a page the new process has not touched yet costs it a trap on first access even when its page table
+        already maps it: after a bulk populate, the first call of a pandas handler still took 12 ms; with the
+        pages also read here, 4 ms. A range whose madvise fails (unmapped now, old kernel) is not touched."""
         madvise, page = self._madvise, self.PAGE
-        for first, count in self.runs:
-            madvise(first * page, count * page, self.MADV_POPULATE_WRITE)
+        for runs, advice in ((self.runs, self.MADV_POPULATE_WRITE), (self.read_runs, self.MADV_POPULATE_READ)):
+            for first, count in runs:
+                if madvise(first * page, count * page, advice) == 0:
+                    self._checksum((ctypes.c_char * (count * page)).from_address(first * page))
 
 
 HOT_PAGES = HotPages()
@@ -951,6 +976,80 @@ def run_forked_child(request, instance_listener, zygote_sockets, zygote_pid):
     finally:
         flush_std_streams()
         os._exit(code)
+
+
+def spawn_plain_spare(zygote_sockets):
+    """Forks an unsandboxed spare: a child that does everything of becoming an instance that does not depend on
+    the request (hot pages, reseeding, parent-death signal) ahead of demand; returns (pid, holder's socket)."""
+    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    zygote_pid = os.getpid()
+    try:
+        pid = os.fork()
+        if pid == 0:
+            run_plain_spare(theirs, list(zygote_sockets) + [mine], zygote_pid)
+    except BaseException:
+        mine.close()
+        raise
+    finally:
+        theirs.close()
+    return pid, mine
+
+
+def run_plain_spare(sock, foreign_sockets, zygote_pid):
+    """The unsandboxed spare: prepares, waits for one fork request with the instance's listening socket (index
+    listen_fd), then becomes that instance and says so on the listener's first connection. Never returns."""
+    code = 1
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # handlers may use subprocess, which needs wait()
+        set_parent_death_signal()
+        if os.getppid() != zygote_pid:  # the zygote died before prctl took effect
+            os._exit(0)
+        for other in foreign_sockets:
+            other.close()
+        HOT_PAGES.copy()
+        reseed_random()
+        frame = _await_request(sock)
+        if frame is None:
+            os._exit(0)
+        request, fds = frame[0], frame[2]
+        del _TRACE[:]  # the zygote's marks
+        mark("child")
+        listener = socket.socket(fileno=fds[request["listen_fd"]])
+        for fd in fds:
+            if fd != listener.fileno():
+                os.close(fd)
+        conn = _send_ready(listener, {"ready": True})
+        prepare_instance(request["code_dir"], request.get("env") or {}, request.get("sys_path") or [])
+        IMPORTS.start()
+        code = 0
+        serve_connection(conn, request["function"], request.get("version"), request["code_dir"])
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        flush_std_streams()
+        os._exit(code)
+
+
+def make_spares(request, zygote_sockets):
+    """Forks spares whose sockets go to the JVM (which sends each one fork request directly, so the zygote is
+    not on the request's path); returns the reply and the JVM's socket ends, sent after the reply."""
+    count = request.get("count")
+    if not isinstance(count, int) or not 0 < count <= 64:
+        raise ValueError("spares request needs 'count' between 1 and 64")
+    sandboxed = bool(request.get("sandboxed"))
+    forks = SandboxForks.get() if sandboxed else None
+    pids, ends = [], []
+    try:
+        for _ in range(count):
+            pid, end = forks._spawn(list(zygote_sockets) + ends) if sandboxed else spawn_plain_spare(
+                list(zygote_sockets) + ends)
+            pids.append(pid)
+            ends.append(end)
+    except BaseException:
+        for end in ends:
+            end.close()
+        raise
+    return {"ok": True, "pids": pids}, ends
 
 
 def fork_instance(request, zygote_sockets):
@@ -1061,12 +1160,16 @@ def answer_zygote_request(header, fds, zygote_sockets, preloaded):
             return fork_instance(header, zygote_sockets)
         if op == "fork_zygote":
             return fork_zygote(header, zygote_sockets, preloaded)
+        if op == "spares":
+            reply, ends = make_spares(header, zygote_sockets)
+            header["_ends"] = ends  # sent by the serving loop after the reply
+            return reply
         if op == "import":
             SandboxForks.discard_spares()  # forked before the import: they would import it again per instance
             return import_more(header, preloaded)
         if op == "hot_pages":
             SandboxForks.discard_spares()  # forked before the learning: they would fault page by page
-            return HOT_PAGES.learn(header.get("runs") or [])
+            return HOT_PAGES.learn(header.get("runs") or [], header.get("read_runs") or [])
         return {"ok": False, "error": "unsupported op %r on a zygote socket" % (op,)}
     except Exception as e:
         return {"ok": False, "error": "%s %s: %s: %s" % (op, header.get("function"), type(e).__name__, e)}
@@ -1088,10 +1191,16 @@ def serve_zygote_connection(listener, conn, preloaded):
             return
         sockets = [listener, conn] + SandboxForks.spare_sockets()
         reply = answer_zygote_request(frame[0], frame[2], sockets, preloaded)
+        ends = frame[0].pop("_ends", [])
         try:
             write_frame(conn, reply)
+            if ends:  # the spares' sockets, one marker byte carrying them all; the zygote keeps none
+                socket.send_fds(conn, [b"S"], [end.fileno() for end in ends])
         except OSError:
             return
+        finally:
+            for end in ends:
+                end.close()
         if frame[0].get("sandbox") is not None:  # this zygote forks into sandboxes: keep spares ready, when idle
             SandboxForks.get().refill([listener, conn], lambda: select.select([conn], [], [], 0)[0])
 

@@ -19,12 +19,13 @@ public final class Breakdown {
 
   /** One cold start: JVM sent the fork at {@code sentNanos}, got the result at {@code doneNanos}. */
   void add(long sentNanos, long forkReplyNanos, List<TraceMark> marks, long doneNanos) {
-    add("fork reply at JVM (parallel)", forkReplyNanos - sentNanos, 0);
+    add("request sent (parallel)", forkReplyNanos - sentNanos, 0);
     if (marks.isEmpty()) {
       return;
     }
     TraceMark first = marks.get(0);
-    add("sent -> " + first.phase(), first.monotonicNanos() - sentNanos, first.minorFaults());
+    // no fault count: a spare's count so far includes what it did ahead of the request
+    add("sent -> " + first.phase(), first.monotonicNanos() - sentNanos, 0);
     for (int i = 1; i < marks.size(); i++) {
       TraceMark a = marks.get(i - 1);
       TraceMark b = marks.get(i);

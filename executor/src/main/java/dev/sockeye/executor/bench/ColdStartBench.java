@@ -52,12 +52,12 @@ public final class ColdStartBench {
     Zygote root = zygotes.root(ZygoteManager.DEFAULT_TENANT);
     Zygote best = closure.isEmpty() ? root : holding(root, closure);
     try {
-      Samples fresh = cold(Math.max(3, coldSamples / 4), () -> zygotes.spawnFresh(spec), fn, null);
-      Samples rootFork = cold(coldSamples, () -> zygotes.fork(root, spec), fn, null);
+      Samples fresh = cold(Math.max(3, coldSamples / 4), () -> zygotes.spawnFresh(spec), fn, null, null);
+      Samples rootFork = cold(coldSamples, () -> zygotes.fork(root, spec), fn, null, root);
       best = learn(best, root, closure, spec, fn);
       Breakdown breakdown = new Breakdown();
       Zygote from = best;
-      Samples bestFork = cold(coldSamples, () -> zygotes.fork(from, spec), fn, breakdown);
+      Samples bestFork = cold(coldSamples, () -> zygotes.fork(from, spec), fn, breakdown, from);
       return new Result(fn.name(), fresh, rootFork, bestFork, warm(warmSamples, zygotes.fork(best, spec), fn), breakdown);
     } finally {
       if (best != root) {
@@ -120,9 +120,17 @@ public final class ColdStartBench {
     return z;
   }
 
-  private Samples cold(int n, Supplier<Instance> start, BenchFunction fn, Breakdown breakdown) {
+  /**
+   * Cold starts one after another. Before each, the zygote's spares (children forked ahead of demand) are
+   * ready, as they are in a service between bursts: the service refills them in the background after every
+   * fork, and this waits for that refill so each sample sees the steady state, not the refill of the previous.
+   */
+  private Samples cold(int n, Supplier<Instance> start, BenchFunction fn, Breakdown breakdown, Zygote steady) {
     Samples s = new Samples();
     for (int i = 0; i < n; i++) {
+      if (steady != null) {
+        zygotes.awaitSpares(steady);
+      }
       long t0 = System.nanoTime();
       long pid;
       try (Instance instance = start.get()) {

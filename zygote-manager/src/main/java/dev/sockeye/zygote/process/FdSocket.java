@@ -33,6 +33,61 @@ public final class FdSocket implements ByteChannel {
     return new FdSocket(fd, what + " at " + path);
   }
 
+  /** Takes ownership of {@code fd}, a connected Unix stream socket received from a peer. */
+  static FdSocket adopt(int fd, String what) {
+    return new FdSocket(fd, what);
+  }
+
+  /**
+   * Reads one marker byte and the descriptors sent with it (SCM_RIGHTS), at most {@code max}; the caller owns
+   * them. Throws EOFException if the peer closed the socket first.
+   */
+  public List<Integer> receiveFds(int max) throws IOException {
+    jnr.ffi.Runtime rt = SocketLibc.RUNTIME;
+    Pointer buffer = Memory.allocateDirect(rt, 1, true);
+    Pointer iov = Memory.allocateDirect(rt, 16, true);
+    iov.putAddress(0, buffer.address());
+    iov.putLong(8, 1);
+    int space = 16 + ((4 * max + 7) & ~7);
+    Pointer control = Memory.allocateDirect(rt, space, true);
+    Pointer message = Memory.allocateDirect(rt, 56, true);
+    message.putAddress(16, iov.address());
+    message.putLong(24, 1);
+    message.putAddress(32, control.address());
+    message.putLong(40, space);
+    long n;
+    do {
+      n = C.recvmsg(fd, message, SocketLibc.MSG_CMSG_CLOEXEC);
+    } while (n < 0 && SocketLibc.interrupted());
+    if (n < 0) {
+      throw closedOr("recvmsg from " + peer + ": " + SocketLibc.lastError());
+    }
+    if (n == 0) {
+      throw new java.io.EOFException("recvmsg from " + peer + ": end of stream before the descriptors");
+    }
+    List<Integer> fds = new java.util.ArrayList<>();
+    long controlLength = message.getLong(40);
+    if (controlLength >= 16 && control.getInt(8) == SocketLibc.SOL_SOCKET && control.getInt(12) == SocketLibc.SCM_RIGHTS) {
+      long count = (control.getLong(0) - 16) / 4;
+      for (int i = 0; i < count; i++) {
+        fds.add(control.getInt(16 + 4L * i));
+      }
+    }
+    if ((message.getInt(48) & SocketLibc.MSG_CTRUNC) != 0) {
+      fds.forEach(C::close);
+      throw new IOException("recvmsg from " + peer + ": more than " + max + " descriptors (truncated)");
+    }
+    return fds;
+  }
+
+  /** Reads and drops whatever has arrived, without waiting (so that closing does not reset the peer). */
+  void drain() {
+    byte[] scrap = new byte[64];
+    while (C.recv(fd, scrap, scrap.length, SocketLibc.MSG_DONTWAIT) > 0) {
+      // dropped
+    }
+  }
+
   /** Sends all of {@code data}; the descriptors travel with its first byte. */
   public void sendWithFds(ByteBuffer data, List<Integer> fds) throws IOException {
     byte[] bytes = new byte[data.remaining()];

@@ -15,6 +15,9 @@ public interface SocketLibc {
   int SOL_SOCKET = 1;
   int SCM_RIGHTS = 1;
   int MSG_NOSIGNAL = 0x4000;
+  int MSG_CTRUNC = 0x8;
+  int MSG_DONTWAIT = 0x40;
+  int MSG_CMSG_CLOEXEC = 0x40000000;
   int SHUT_RDWR = 2;
 
   @SaveError
@@ -37,6 +40,9 @@ public interface SocketLibc {
 
   @SaveError
   long sendmsg(int fd, Pointer message, int flags);
+
+  @SaveError
+  long recvmsg(int fd, Pointer message, int flags);
 
   @SaveError
   int shutdown(int fd, int how);

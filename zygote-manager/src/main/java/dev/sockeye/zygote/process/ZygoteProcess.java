@@ -32,6 +32,7 @@ public final class ZygoteProcess implements AutoCloseable {
   private final FdSocket channel;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AutoCloseable sandbox; // null when unsandboxed; closed after the process has exited
+  private final java.util.ArrayDeque<Spare> spares = new java.util.ArrayDeque<>(); // guarded by itself
 
   private ZygoteProcess(String name, PythonProcess python, ProcessHandle handle, Path socket, FdSocket channel,
       AutoCloseable sandbox) {
@@ -109,8 +110,8 @@ public final class ZygoteProcess implements AutoCloseable {
   }
 
   /** Sets the pages the zygote's children copy right after fork; returns how many pages that is. */
-  public long hotPages(List<long[]> runs) {
-    return ZygoteCodec.decodeHotPages(exchange(ZygoteCodec.encodeHotPages(runs), "hot_pages"));
+  public long hotPages(List<long[]> runs, List<long[]> readRuns) {
+    return ZygoteCodec.decodeHotPages(exchange(ZygoteCodec.encodeHotPages(runs, readRuns), "hot_pages"));
   }
 
   /** Asks the zygote to fork; a broken connection becomes {@link ZygoteUnavailableException}. */
@@ -134,6 +135,73 @@ public final class ZygoteProcess implements AutoCloseable {
     } catch (IOException e) {
       throw unavailable("fork " + request.function(), e);
     }
+  }
+
+  /**
+   * Asks the zygote to fork {@code count} spares (sandboxed ones are PID 1 of their own PID namespace and
+   * expect a sandboxed fork request) and pools them here. A broken connection becomes
+   * {@link ZygoteUnavailableException}.
+   */
+  public void forkSpares(int count, boolean sandboxed) {
+    List<Spare> made = new java.util.ArrayList<>();
+    try {
+      Frames.write(channel, ZygoteCodec.encodeSpares(count, sandboxed));
+      Frame reply = Frames.read(channel);
+      List<Long> pids;
+      try {
+        pids = ZygoteCodec.decodeSpares(reply);
+      } catch (dev.sockeye.zygote.protocol.WireFormatException e) {
+        throw new ZygoteUnavailableException("spares from zygote " + name + ": " + e.getMessage(), e);
+      }
+      List<Integer> fds = pids.isEmpty() ? List.of() : channel.receiveFds(pids.size());
+      for (int i = 0; i < fds.size(); i++) {
+        made.add(new Spare(pids.get(i), FdSocket.adopt(fds.get(i), "spare " + pids.get(i) + " of zygote " + name)));
+      }
+    } catch (IOException e) {
+      made.forEach(Spare::close);
+      throw unavailable("spares", e);
+    }
+    synchronized (spares) {
+      if (closed.get()) {
+        made.forEach(Spare::close);
+      } else {
+        spares.addAll(made);
+      }
+    }
+  }
+
+  /** The oldest pooled spare, if any; the caller owns it. */
+  public java.util.Optional<Spare> takeSpare() {
+    synchronized (spares) {
+      return java.util.Optional.ofNullable(spares.pollFirst());
+    }
+  }
+
+  /** How many spares are pooled now. */
+  public int spareCount() {
+    synchronized (spares) {
+      return spares.size();
+    }
+  }
+
+  /** The pooled spares now, still pooled (benchmarks wait for them to be prepared). */
+  public List<Spare> pooledSpares() {
+    synchronized (spares) {
+      return List.copyOf(spares);
+    }
+  }
+
+  /**
+   * Lets every pooled spare exit: they were forked before the zygote imported more or learned hot pages, so an
+   * instance made from them would redo that work.
+   */
+  public void discardSpares() {
+    List<Spare> old;
+    synchronized (spares) {
+      old = List.copyOf(spares);
+      spares.clear();
+    }
+    old.forEach(Spare::close);
   }
 
   /** The modules the zygote preloaded; also proves it is serving. */
@@ -172,6 +240,7 @@ public final class ZygoteProcess implements AutoCloseable {
       return;
     }
     UnixSockets.closeQuietly(channel);
+    discardSpares();
     if (python != null) {
       python.close();
     } else {

@@ -56,6 +56,34 @@ public final class ZygoteCodec {
     return fds;
   }
 
+  /**
+   * A fork request for a spare the JVM holds (see {@link dev.sockeye.zygote.process.Spare}): as
+   * {@link #encodeFork}, and an unsandboxed one names its listening socket, the only descriptor sent with it.
+   */
+  public static Frame encodeSpareFork(ForkRequest request) {
+    Frame frame = encodeFork(request);
+    if (request.sandbox() == null) {
+      frame.header().put("listen_fd", 0);
+    }
+    return frame;
+  }
+
+  /** Asks a zygote for {@code count} spares; their sockets follow the reply (one marker byte carrying them). */
+  public static Frame encodeSpares(int count, boolean sandboxed) {
+    return Frame.of(Frames.JSON.createObjectNode().put("op", "spares").put("count", count).put("sandboxed", sandboxed));
+  }
+
+  /** The pids of the spares, in the order of their sockets. */
+  public static List<Long> decodeSpares(Frame reply) {
+    ObjectNode header = reply.header();
+    if (!header.path("ok").asBoolean(false)) {
+      throw new WireFormatException("decode spares reply: not ok: " + header);
+    }
+    List<Long> pids = new ArrayList<>();
+    header.path("pids").forEach(p -> pids.add(p.asLong()));
+    return pids;
+  }
+
   public static Frame encodeForkZygote(ForkZygoteRequest request) {
     ObjectNode header = Frames.JSON.createObjectNode();
     header.put("op", "fork_zygote").put("name", request.name()).put("socket", request.socket().toString());
@@ -97,10 +125,12 @@ public final class ZygoteCodec {
   }
 
   /** Tells a zygote which of its pages its children should copy at once: runs of {first page, page count}. */
-  public static Frame encodeHotPages(List<long[]> runs) {
+  public static Frame encodeHotPages(List<long[]> runs, List<long[]> readRuns) {
     ObjectNode header = Frames.JSON.createObjectNode().put("op", "hot_pages");
     var array = header.putArray("runs");
     runs.forEach(r -> array.addArray().add(r[0]).add(r[1]));
+    var read = header.putArray("read_runs");
+    readRuns.forEach(r -> read.addArray().add(r[0]).add(r[1]));
     return Frame.of(header);
   }
 
