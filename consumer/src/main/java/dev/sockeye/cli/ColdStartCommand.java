@@ -4,6 +4,8 @@ import dev.sockeye.executor.bench.BenchFunction;
 import dev.sockeye.executor.bench.ColdStartBench;
 import dev.sockeye.executor.bench.Samples;
 import dev.sockeye.executor.packages.PackageStore;
+import dev.sockeye.executor.sandbox.SandboxSettings;
+import dev.sockeye.executor.sandbox.Sandboxes;
 import dev.sockeye.zygote.ZygoteManager;
 import dev.sockeye.zygote.ZygoteSettings;
 import java.awt.Color;
@@ -14,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,8 +50,14 @@ final class ColdStartCommand implements Callable<Integer> {
     Path work = Files.createTempDirectory("sockeye-bench-");
     List<ColdStartBench.Result> results = new ArrayList<>();
     long pss;
-    try (ZygoteManager zygotes = new ZygoteManager(ZygoteSettings.defaults(work), Clock.systemUTC())) {
-      ColdStartBench bench = new ColdStartBench(zygotes, new PackageStore(store, pip.settings(python)), work.resolve("code"), System.out);
+    PackageStore packages = new PackageStore(store, pip.settings(python));
+    Sandboxes sandboxes = sandboxes(work, packages.root());
+    try (sandboxes;
+         ZygoteManager inSandboxes = sandboxes == null ? null : new ZygoteManager(
+             new ZygoteSettings(python, Files.createDirectories(work.resolve("sandboxed")), List.of(), Duration.ofSeconds(30)), Clock.systemUTC(), sandboxes);
+         ZygoteManager zygotes = new ZygoteManager(ZygoteSettings.defaults(work), Clock.systemUTC())) {
+      ColdStartBench bench = new ColdStartBench(zygotes, packages, work.resolve("code"), System.out,
+          sandboxes == null ? null : new ColdStartBench.Sandboxed(inSandboxes, sandboxes));
       List<BenchFunction> functions = BenchFunction.standard(jpeg());
       for (BenchFunction fn : functions) {
         System.err.println("measuring " + fn.name() + " ...");
@@ -60,6 +69,18 @@ final class ColdStartCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The service's default sandboxing, with the store at /packages; null (and a note) where it cannot run. */
+  private Sandboxes sandboxes(Path work, Path storeRoot) {
+    SandboxSettings d = SandboxSettings.defaults(work.resolve("sb"), List.of(work));
+    try {
+      return Sandboxes.start(new SandboxSettings(d.area(), d.base(), storeRoot, d.hidden(), d.cgroupRoot(), d.firstUid(), d.spare()),
+          python, Clock.systemUTC());
+    } catch (RuntimeException e) {
+      System.out.println("note: no sandboxed row: " + e.getMessage());
+      return null;
+    }
+  }
+
   private void print(List<ColdStartBench.Result> results, long pss) {
     System.out.println("zygote forks go through spares (children forked ahead of demand, refilled in the background"
         + " after each fork); each sample starts once they are ready, as in a service between bursts");
@@ -69,6 +90,9 @@ final class ColdStartCommand implements Callable<Integer> {
       row(r.function(), "fresh", r.fresh(), fresh);
       row("", "root zygote", r.rootFork(), fresh);
       row("", "best zygote", r.bestFork(), fresh);
+      if (r.bestSandboxed() != null) {
+        row("", "best+sandbox", r.bestSandboxed(), fresh);
+      }
       row("", "warm", r.warm(), fresh);
     }
     for (ColdStartBench.Result r : results) {

@@ -2,9 +2,15 @@ package dev.sockeye.executor.bench;
 
 import dev.sockeye.executor.packages.InstalledPackage;
 import dev.sockeye.executor.packages.PackageStore;
+import dev.sockeye.executor.sandbox.Network;
+import dev.sockeye.executor.sandbox.SandboxSpec;
+import dev.sockeye.executor.sandbox.Sandboxes;
+import dev.sockeye.executor.sandbox.cgroup.CgroupLimits;
 import dev.sockeye.executor.zygotes.LearnedImports;
+import dev.sockeye.executor.zygotes.PackagePaths;
 import dev.sockeye.zygote.Instance;
 import dev.sockeye.zygote.InstanceSpec;
+import dev.sockeye.zygote.SandboxHandle;
 import dev.sockeye.zygote.Zygote;
 import dev.sockeye.zygote.ZygoteManager;
 import dev.sockeye.zygote.process.ProcessMemory;
@@ -34,31 +40,46 @@ public final class ColdStartBench {
   private final PackageStore store;
   private final Path codeRoot;
   private final PrintStream out;
+  private final Sandboxed sandboxed;
 
   public ColdStartBench(ZygoteManager zygotes, PackageStore store, Path codeRoot, PrintStream out) {
+    this(zygotes, store, codeRoot, out, null);
+  }
+
+  /**
+   * @param sandboxed when not null, best-zygote cold starts are also measured the way the service runs them by
+   *     default: from a zygote in its own sandbox, each instance in a sandbox built for it (root, cgroup, network
+   *     namespace) before the fork. Its zygotes must see the store at /packages.
+   */
+  public ColdStartBench(ZygoteManager zygotes, PackageStore store, Path codeRoot, PrintStream out, Sandboxed sandboxed) {
     this.zygotes = zygotes;
     this.store = store;
     this.codeRoot = codeRoot;
     this.out = out;
+    this.sandboxed = sandboxed;
   }
 
+  /** A zygote manager whose zygotes run in sandboxes from {@code sandboxes}. */
+  public record Sandboxed(ZygoteManager zygotes, Sandboxes sandboxes) {}
+
   /** Latency samples of one function, per start path, in microseconds. */
-  public record Result(String function, Samples fresh, Samples rootFork, Samples bestFork, Samples warm,
-      Breakdown bestBreakdown) {}
+  public record Result(String function, Samples fresh, Samples rootFork, Samples bestFork, Samples bestSandboxed,
+      Samples warm, Breakdown bestBreakdown) {}
 
   public Result run(BenchFunction fn, int coldSamples, int warmSamples) throws IOException {
     List<InstalledPackage> closure = fn.requirements().isEmpty() ? List.of() : store.installAll(fn.requirements(), fn.name());
-    InstanceSpec spec = spec(fn, closure);
+    InstanceSpec spec = spec(fn, closure.stream().map(p -> p.dir().toString()).toList());
     Zygote root = zygotes.root(ZygoteManager.DEFAULT_TENANT);
-    Zygote best = closure.isEmpty() ? root : holding(root, closure);
+    Zygote best = closure.isEmpty() ? root : holding(zygotes, root, spec.sysPath(), closure);
     try {
-      Samples fresh = cold(Math.max(3, coldSamples / 4), () -> zygotes.spawnFresh(spec), fn, null, null);
-      Samples rootFork = cold(coldSamples, () -> zygotes.fork(root, spec), fn, null, root);
-      best = learn(best, root, closure, spec, fn);
-      Breakdown breakdown = new Breakdown();
+      Samples fresh = cold(zygotes, Math.max(3, coldSamples / 4), () -> zygotes.spawnFresh(spec), fn, null, null);
+      Samples rootFork = cold(zygotes, coldSamples, () -> zygotes.fork(root, spec), fn, null, root);
       Zygote from = best;
-      Samples bestFork = cold(coldSamples, () -> zygotes.fork(from, spec), fn, breakdown, from);
-      return new Result(fn.name(), fresh, rootFork, bestFork, warm(warmSamples, zygotes.fork(best, spec), fn), breakdown);
+      learn(zygotes, from, root, closure, () -> zygotes.fork(from, spec), fn);
+      Breakdown breakdown = new Breakdown();
+      Samples bestFork = cold(zygotes, coldSamples, () -> zygotes.fork(from, spec), fn, breakdown, from);
+      Samples inSandbox = sandboxed == null ? null : sandboxedBest(fn, closure, coldSamples);
+      return new Result(fn.name(), fresh, rootFork, bestFork, inSandbox, warm(warmSamples, zygotes.fork(best, spec), fn), breakdown);
     } finally {
       if (best != root) {
         zygotes.stop(best);
@@ -66,11 +87,37 @@ public final class ColdStartBench {
     }
   }
 
+  /** Best-zygote cold starts on the service's default path: sandbox built, then a fork into it from a sandboxed zygote. */
+  private Samples sandboxedBest(BenchFunction fn, List<InstalledPackage> closure, int coldSamples) throws IOException {
+    ZygoteManager z = sandboxed.zygotes();
+    PackagePaths inside = new PackagePaths(store.root(), Path.of("/packages"));
+    InstanceSpec spec = spec(fn, closure.stream().map(inside::of).toList());
+    Zygote root = z.root(ZygoteManager.DEFAULT_TENANT);
+    Zygote best = closure.isEmpty() ? root : holding(z, root, spec.sysPath(), closure);
+    Supplier<Instance> start = () -> {
+      SandboxHandle box = sandboxed.sandboxes().create(new SandboxSpec(spec.codeDir(), new CgroupLimits(1024, 64, 1024), 64, Network.NONE));
+      try {
+        return z.fork(best, spec.withSandbox(box));
+      } catch (RuntimeException e) {
+        box.close();
+        throw e;
+      }
+    };
+    try {
+      learn(z, best, root, closure, start, fn);
+      return cold(z, coldSamples, start, fn, null, best);
+    } finally {
+      if (best != root) {
+        z.stop(best);
+      }
+    }
+  }
+
   /** Forks {@code count} instances from a zygote holding the function's packages, runs one event on each, sums their PSS. */
   public long warmPss(BenchFunction fn, int count) throws IOException {
     List<InstalledPackage> closure = store.installAll(fn.requirements(), fn.name());
-    InstanceSpec spec = spec(fn, closure);
-    Zygote best = holding(zygotes.root(ZygoteManager.DEFAULT_TENANT), closure);
+    InstanceSpec spec = spec(fn, closure.stream().map(p -> p.dir().toString()).toList());
+    Zygote best = holding(zygotes, zygotes.root(ZygoteManager.DEFAULT_TENANT), spec.sysPath(), closure);
     List<Instance> warm = new ArrayList<>();
     try {
       for (int i = 0; i < count; i++) {
@@ -94,12 +141,12 @@ public final class ColdStartBench {
    * submodules of the closure they import beyond the zygote (imported into it, as the tree does), and which
    * of its pages they copy (the manager learns that from the first instances of every zygote).
    */
-  private Zygote learn(Zygote best, Zygote root, List<InstalledPackage> closure, InstanceSpec spec, BenchFunction fn) {
+  private void learn(ZygoteManager z, Zygote best, Zygote root, List<InstalledPackage> closure, Supplier<Instance> start, BenchFunction fn) {
     LearnedImports imports = new LearnedImports();
     for (int i = 0; i < LEARNING_STARTS; i++) {
-      try (Instance instance = zygotes.fork(best, spec)) {
+      try (Instance instance = start.get()) {
         InvokeReply reply = invoke(instance, fn);
-        zygotes.awaitLearning(); // while the instance still runs: its pagemap is read
+        z.awaitLearning(); // while the instance still runs: its pagemap is read
         List<String> fresh = imports.learn(closure, reply.imported()).values().stream().flatMap(List::stream).toList();
         if (!fresh.isEmpty() && best != root) {
           best.importModules(fresh);
@@ -107,17 +154,15 @@ public final class ColdStartBench {
         }
       }
     }
-    return best;
   }
 
-  /** A child of {@code root} that has imported every top-level module of the closure. */
-  private Zygote holding(Zygote root, List<InstalledPackage> closure) {
-    Zygote z = zygotes.startChild(root, closure.stream().map(p -> p.dir().toString()).toList(),
-        closure.stream().flatMap(p -> p.modules().stream()).toList());
-    if (!z.failedModules().isEmpty()) {
-      out.println("note: the zygote could not import " + z.failedModules());
+  /** A child of {@code root} that has imported every top-level module of the closure, found at {@code sysPath}. */
+  private Zygote holding(ZygoteManager z, Zygote root, List<String> sysPath, List<InstalledPackage> closure) {
+    Zygote child = z.startChild(root, sysPath, closure.stream().flatMap(p -> p.modules().stream()).toList());
+    if (!child.failedModules().isEmpty()) {
+      out.println("note: the zygote could not import " + child.failedModules());
     }
-    return z;
+    return child;
   }
 
   /**
@@ -125,7 +170,7 @@ public final class ColdStartBench {
    * ready, as they are in a service between bursts: the service refills them in the background after every
    * fork, and this waits for that refill so each sample sees the steady state, not the refill of the previous.
    */
-  private Samples cold(int n, Supplier<Instance> start, BenchFunction fn, Breakdown breakdown, Zygote steady) {
+  private static Samples cold(ZygoteManager zygotes, int n, Supplier<Instance> start, BenchFunction fn, Breakdown breakdown, Zygote steady) {
     Samples s = new Samples();
     for (int i = 0; i < n; i++) {
       if (steady != null) {
@@ -183,9 +228,9 @@ public final class ColdStartBench {
     return reply;
   }
 
-  private InstanceSpec spec(BenchFunction fn, List<InstalledPackage> closure) throws IOException {
+  private InstanceSpec spec(BenchFunction fn, List<String> sysPath) throws IOException {
     Path dir = Files.createDirectories(codeRoot.resolve(fn.name()));
     Files.writeString(dir.resolve("f.py"), fn.source());
-    return new InstanceSpec(fn.name(), "bench", dir, Map.of(), closure.stream().map(p -> p.dir().toString()).toList());
+    return new InstanceSpec(fn.name(), "bench", dir, Map.of(), sysPath, null);
   }
 }
