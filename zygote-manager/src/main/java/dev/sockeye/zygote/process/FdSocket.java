@@ -43,22 +43,14 @@ public final class FdSocket implements ByteChannel {
    * them. Throws EOFException if the peer closed the socket first.
    */
   public List<Integer> receiveFds(int max) throws IOException {
-    jnr.ffi.Runtime rt = SocketLibc.RUNTIME;
-    Pointer buffer = Memory.allocateDirect(rt, 1, true);
-    Pointer iov = Memory.allocateDirect(rt, 16, true);
-    iov.putAddress(0, buffer.address());
-    iov.putLong(8, 1);
-    int space = 16 + ((4 * max + 7) & ~7);
-    Pointer control = Memory.allocateDirect(rt, space, true);
-    Pointer message = Memory.allocateDirect(rt, 56, true);
-    message.putAddress(16, iov.address());
-    message.putLong(24, 1);
-    message.putAddress(32, control.address());
-    message.putLong(40, space);
+    MessageHeader h = MessageHeader.of(new byte[1], max);
+    Pointer message = h.message();
+    Pointer control = h.control();
     long n;
     do {
       n = C.recvmsg(fd, message, SocketLibc.MSG_CMSG_CLOEXEC);
     } while (n < 0 && SocketLibc.interrupted());
+    java.lang.ref.Reference.reachabilityFence(h);
     if (n < 0) {
       throw closedOr("recvmsg from " + peer + ": " + SocketLibc.lastError());
     }
@@ -97,30 +89,19 @@ public final class FdSocket implements ByteChannel {
   }
 
   private int sendmsg(byte[] bytes, List<Integer> fds) throws IOException {
-    jnr.ffi.Runtime rt = SocketLibc.RUNTIME;
-    Pointer buffer = Memory.allocateDirect(rt, bytes.length, true);
-    buffer.put(0, bytes, 0, bytes.length);
-    Pointer iov = Memory.allocateDirect(rt, 16, true); // struct iovec { void *base; size_t len; }
-    iov.putAddress(0, buffer.address());
-    iov.putLong(8, bytes.length);
-    int dataLength = 4 * fds.size();
-    int space = 16 + ((dataLength + 7) & ~7); // CMSG_SPACE on LP64
-    Pointer control = Memory.allocateDirect(rt, space, true); // struct cmsghdr { size_t len; int level; int type; }
-    control.putLong(0, 16 + dataLength);
+    MessageHeader h = MessageHeader.of(bytes, fds.size());
+    Pointer control = h.control();
+    control.putLong(0, 16 + 4L * fds.size()); // struct cmsghdr { size_t len; int level; int type; }
     control.putInt(8, SocketLibc.SOL_SOCKET);
     control.putInt(12, SocketLibc.SCM_RIGHTS);
     for (int i = 0; i < fds.size(); i++) {
       control.putInt(16 + 4L * i, fds.get(i));
     }
-    Pointer message = Memory.allocateDirect(rt, 56, true); // struct msghdr on LP64
-    message.putAddress(16, iov.address());
-    message.putLong(24, 1);
-    message.putAddress(32, control.address());
-    message.putLong(40, space);
     long n;
     do {
-      n = C.sendmsg(fd, message, SocketLibc.MSG_NOSIGNAL);
+      n = C.sendmsg(fd, h.message(), SocketLibc.MSG_NOSIGNAL);
     } while (n < 0 && SocketLibc.interrupted());
+    java.lang.ref.Reference.reachabilityFence(h);
     if (n <= 0) {
       throw new IOException("sendmsg with " + fds.size() + " descriptors to " + peer + ": " + SocketLibc.lastError());
     }
@@ -183,6 +164,30 @@ public final class FdSocket implements ByteChannel {
     if (closed.compareAndSet(false, true)) {
       C.shutdown(fd, SocketLibc.SHUT_RDWR);
       C.close(fd);
+    }
+  }
+
+  /**
+   * A struct msghdr on LP64 with one iovec over {@code data} and room for {@code fds} descriptors of control
+   * data (CMSG_SPACE). The native memory is freed when these objects are collected, and the kernel sees only its
+   * addresses: keep the record reachable until the syscall returns.
+   */
+  private record MessageHeader(Pointer message, Pointer iov, Pointer data, Pointer control) {
+    static MessageHeader of(byte[] bytes, int fds) {
+      jnr.ffi.Runtime rt = SocketLibc.RUNTIME;
+      Pointer data = Memory.allocateDirect(rt, bytes.length, true);
+      data.put(0, bytes, 0, bytes.length);
+      Pointer iov = Memory.allocateDirect(rt, 16, true); // struct iovec { void *base; size_t len; }
+      iov.putAddress(0, data.address());
+      iov.putLong(8, bytes.length);
+      int space = 16 + ((4 * fds + 7) & ~7);
+      Pointer control = Memory.allocateDirect(rt, space, true);
+      Pointer message = Memory.allocateDirect(rt, 56, true);
+      message.putAddress(16, iov.address());
+      message.putLong(24, 1);
+      message.putAddress(32, control.address());
+      message.putLong(40, space);
+      return new MessageHeader(message, iov, data, control);
     }
   }
 }
