@@ -28,17 +28,11 @@ public final class Frames {
 
   /** The complete frame, length prefix included, ready to write. */
   public static ByteBuffer encode(Frame frame) {
-    ObjectNode header = frame.header().deepCopy();
-    header.remove("blobs");
     long bodyBytes = 0;
-    if (!frame.blobs().isEmpty()) {
-      ArrayNode lengths = header.putArray("blobs");
-      for (byte[] blob : frame.blobs()) {
-        lengths.add(blob.length);
-        bodyBytes += blob.length;
-      }
+    for (byte[] blob : frame.blobs()) {
+      bodyBytes += blob.length;
     }
-    byte[] headerBytes = toJson(header);
+    byte[] headerBytes = headerBytes(frame);
     long n = 4L + headerBytes.length + bodyBytes;
     requireWithinLimit("encode frame", n);
     ByteBuffer out = ByteBuffer.allocate((int) (4 + n));
@@ -139,6 +133,30 @@ public final class Frames {
       throw new WireFormatException("decode frame: " + body.remaining() + " body bytes are not covered by blob lengths " + lengths);
     }
     return blobs;
+  }
+
+  /**
+   * The header with the blob lengths as its "blobs" field. A batch's header holds an object per event, so it is
+   * not copied to add the field: the lengths are spliced in before the serialized object's closing brace.
+   */
+  private static byte[] headerBytes(Frame frame) {
+    ObjectNode header = frame.header();
+    if (header.has("blobs")) { // a caller's own "blobs" field: replaced, on a copy
+      header = header.deepCopy();
+      header.remove("blobs");
+    }
+    byte[] json = toJson(header);
+    if (frame.blobs().isEmpty()) {
+      return json;
+    }
+    StringBuilder lengths = new StringBuilder(header.isEmpty() ? "\"blobs\":[" : ",\"blobs\":[");
+    for (int i = 0; i < frame.blobs().size(); i++) {
+      lengths.append(i == 0 ? "" : ",").append(frame.blobs().get(i).length);
+    }
+    byte[] tail = lengths.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] out = java.util.Arrays.copyOf(json, json.length - 1 + tail.length); // json ends with '}'
+    System.arraycopy(tail, 0, out, json.length - 1, tail.length);
+    return out;
   }
 
   private static byte[] toJson(ObjectNode header) {

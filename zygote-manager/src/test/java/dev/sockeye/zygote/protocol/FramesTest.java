@@ -57,6 +57,20 @@ class FramesTest {
   }
 
   @Test
+  void blobLengthsAreAddedWithoutChangingTheCallersHeaderAndReplaceAnyBlobsFieldOfIt() {
+    ObjectNode mine = header("x");
+    mine.putArray("blobs").add(99);
+    Frame back = Frames.decode(Frames.encode(new Frame(mine, List.of(new byte[] {1}, new byte[] {2, 3}))));
+    assertEquals("{\"op\":\"x\",\"blobs\":[99]}", mine.toString(), "the caller's header is untouched");
+    assertEquals(2, back.blobs().size());
+    assertArrayEquals(new byte[] {2, 3}, back.blobs().get(1));
+
+    Frame fromEmpty = Frames.decode(Frames.encode(new Frame(Frames.JSON.createObjectNode(), List.of(new byte[] {5}))));
+    assertArrayEquals(new byte[] {5}, fromEmpty.blobs().get(0));
+    assertTrue(fromEmpty.header().isEmpty());
+  }
+
+  @Test
   void readRejectsALengthOver64MiBBeforeAllocating() {
     ByteBuffer prefix = ByteBuffer.allocate(8).putInt(Frames.MAX_FRAME_BYTES + 1).putInt(2);
 
