@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -23,7 +24,7 @@ public final class Zygote {
   private volatile ZygoteStatus status; // replaced when it imports more
   private final HotPages hotPages = new HotPages();
   private final ReentrantLock lock = new ReentrantLock();
-  private final java.util.concurrent.atomic.AtomicBoolean refillQueued = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean refillQueued = new AtomicBoolean();
   private final Path hostRoot; // the sandbox root it lives in, as the host sees it; null when unsandboxed
 
   Zygote(String name, String tenant, Zygote parent, ZygoteProcess process, ZygoteStatus status, Path hostRoot) {

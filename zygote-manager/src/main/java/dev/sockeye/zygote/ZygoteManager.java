@@ -350,12 +350,8 @@ public final class ZygoteManager implements AutoCloseable {
   private Instance sendToSpare(Zygote zygote, Spare spare, InstanceSpec spec) {
     long n = instanceCounter.incrementAndGet();
     SandboxHandle box = spec.sandbox();
-    Path socket = box == null ? sockets.socket("i" + n)
-        : UnixSockets.requireShortEnough(box.hostRoot().resolve("host/sock"));
-    ForkRequest request = box == null
-        ? new ForkRequest(spec.function(), spec.version(), spec.codeDir(), socket, spec.env(), spec.sysPath(), null)
-        : new ForkRequest(spec.function(), spec.version(), Path.of("/handler"), Path.of("/host/sock"), spec.env(),
-            spec.sysPath(), box);
+    Path socket = instanceSocket(spec, n);
+    ForkRequest request = forkRequest(spec, socket);
     String where = "fork " + spec.function() + " from " + zygote + " through " + spare;
     Instant start = clock.instant();
     try (UnixListener listener = UnixListener.bind(socket)) { // the spare holds its own copy once sent
@@ -464,12 +460,11 @@ public final class ZygoteManager implements AutoCloseable {
 
   private Instance forkOn(ZygoteProcess zygote, InstanceSpec spec) {
     long n = instanceCounter.incrementAndGet();
-    Path socket = sockets.socket("i" + n);
+    Path socket = instanceSocket(spec, n);
     String where = "fork " + spec.function() + " from zygote " + zygote.name() + " (pid " + zygote.pid() + ")";
     try {
       Instant start = clock.instant();
-      ForkReply reply = zygote.fork(new ForkRequest(spec.function(), spec.version(), spec.codeDir(), socket,
-          spec.env(), spec.sysPath(), null));
+      ForkReply reply = zygote.fork(forkRequest(spec, socket));
       if (reply instanceof ForkReply.Refused refused) {
         throw new ForkFailedException(where + ": " + refused.error());
       }
@@ -482,6 +477,20 @@ public final class ZygoteManager implements AutoCloseable {
       UnixSockets.deleteQuietly(socket);
       throw e;
     }
+  }
+
+  /** Where the instance listens, as the host sees it: in the service's socket directory, or in its sandbox's /host. */
+  private Path instanceSocket(InstanceSpec spec, long n) {
+    SandboxHandle box = spec.sandbox();
+    return box == null ? sockets.socket("i" + n) : UnixSockets.requireShortEnough(box.hostRoot().resolve("host/sock"));
+  }
+
+  /** A sandboxed instance sees its code at /handler and its socket at /host/sock; an unsandboxed one, the host's paths. */
+  private static ForkRequest forkRequest(InstanceSpec spec, Path socket) {
+    return spec.sandbox() == null
+        ? new ForkRequest(spec.function(), spec.version(), spec.codeDir(), socket, spec.env(), spec.sysPath(), null)
+        : new ForkRequest(spec.function(), spec.version(), Path.of("/handler"), Path.of("/host/sock"), spec.env(),
+            spec.sysPath(), spec.sandbox());
   }
 
   private Instance connectForked(String id, long pid, Duration forkTime, Path socket, String where) {
@@ -507,10 +516,9 @@ public final class ZygoteManager implements AutoCloseable {
   private Instance forkSandboxed(Zygote zygote, InstanceSpec spec) {
     long n = instanceCounter.incrementAndGet();
     SandboxHandle box = spec.sandbox();
-    Path socket = UnixSockets.requireShortEnough(box.hostRoot().resolve("host/sock"));
+    Path socket = instanceSocket(spec, n);
     String where = "fork " + spec.function() + " from " + zygote;
-    ForkRequest request = new ForkRequest(spec.function(), spec.version(), Path.of("/handler"),
-        Path.of("/host/sock"), spec.env(), spec.sysPath(), box);
+    ForkRequest request = forkRequest(spec, socket);
     Instant start = clock.instant();
     ForkReply reply;
     try (UnixListener listener = UnixListener.bind(socket)) { // closed after the reply: the child holds it then

@@ -608,11 +608,10 @@ def enter_sandbox(libc, box, fds, keep=()):
 class SandboxForks:
     """What a zygote prepares so that a sandboxed fork costs little on the request's path: libc and its symbols,
     the compiled seccomp filter, a descriptor of its own PID namespace (to return to after each
-    unshare(CLONE_NEWPID)), a pidfd of itself (by which a child learns whether the zygote died before
-    PR_SET_PDEATHSIG took effect), and SPARES children forked ahead of demand. Per process: a child zygote builds
-    its own."""
+    unshare(CLONE_NEWPID)), and a pidfd of itself (by which a child learns whether the zygote died before
+    PR_SET_PDEATHSIG took effect). Spares forked ahead of demand are held by the JVM (op "spares"). Per process:
+    a child zygote builds its own."""
 
-    SPARES = int(os.environ.get("SOCKEYE_SANDBOX_SPARES", "0"))  # the JVM holds spares (op "spares") instead
     _current = None
 
     def __init__(self):
@@ -623,7 +622,6 @@ class SandboxForks:
         self.seccomp = SeccompFilter()
         self.own_pidns = self._own_pid_namespace()
         self.pidfd = os.pidfd_open(self.pid)
-        self.spares = []  # (pid, zygote's end of the spare's socketpair), oldest first
 
     @staticmethod
     def _own_pid_namespace():
@@ -638,71 +636,46 @@ class SandboxForks:
             cls._current = SandboxForks()
         return cls._current
 
-    @classmethod
-    def spare_sockets(cls):
-        """The sockets to this zygote's spares: every other child closes them first thing."""
-        current = cls._current
-        if current is None or current.pid != os.getpid():
-            return []
-        return [sock for _, sock in current.spares]
-
-    @classmethod
-    def discard_spares(cls):
-        """Lets this zygote's spares exit (a closed socket reads as end of file); the next refill forks anew."""
-        current = cls._current
-        if current is not None and current.pid == os.getpid():
-            for _, sock in current.spares:
-                sock.close()
-            current.spares = []
-
     def zygote_alive(self):
         return not select.select([self.pidfd], [], [], 0)[0]  # a pidfd turns readable when its process exits
 
     def hand_over(self, request, fds, zygote_sockets):
-        """Gives the request and its descriptors to a spare (forking one now if none is left); returns its pid."""
+        """Forks a spare now (the JVM had none left) and gives it the request and its descriptors; returns its pid."""
         data = _frame_bytes(request)
-        error = None
-        for _ in range(self.SPARES + 2):
-            pid, sock = self.spares.pop(0) if self.spares else self._spawn(zygote_sockets)
-            try:
-                sent = socket.send_fds(sock, [data], fds)
-                if sent < len(data):
-                    sock.sendall(data[sent:])
-                return pid
-            except OSError as e:  # that spare died (killed from outside): the next one, or a new one, takes it
-                error = e
-            finally:
-                sock.close()
-        raise OSError("no spare child took the request: %s" % error)
-
-    def refill(self, zygote_sockets, busy):
-        """Forks spares up to SPARES while no request waits (busy() is true when one does)."""
-        forked = False
-        while len(self.spares) < self.SPARES and not busy():
-            self.spares.append(self._spawn(zygote_sockets))
-            forked = True
-        if forked and not busy():
-            _warm_request_path()
-
-    def _spawn(self, zygote_sockets):
-        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        zygote_sockets = list(zygote_sockets) + [mine]  # the child closes the zygote's end too
+        pid, sock = self.spawn(zygote_sockets)
         try:
-            # The next child is PID 1 of a new PID namespace; setns back so that later forks are not in it.
-            _check(self.libc.unshare(CLONE_NEWPID), "unshare(pid)")
-            try:
-                pid = os.fork()
-                if pid == 0:
-                    run_spare(theirs, list(zygote_sockets) + self.spare_sockets(), self)
-            finally:
-                if os.getpid() == self.pid:
-                    _check(self.libc.setns(self.own_pidns, CLONE_NEWPID), "setns(own pid namespace)")
-        except BaseException:
-            mine.close()
-            raise
+            sent = socket.send_fds(sock, [data], fds)
+            if sent < len(data):
+                sock.sendall(data[sent:])
         finally:
-            theirs.close()
-        return pid, mine
+            sock.close()
+        return pid
+
+    def spawn(self, zygote_sockets):
+        """Forks a sandboxed spare, PID 1 of a new PID namespace; returns (pid, holder's socket)."""
+        # setns back after the fork, so that later forks are not in the new namespace.
+        _check(self.libc.unshare(CLONE_NEWPID), "unshare(pid)")
+        try:
+            return _fork_spare(lambda sock, foreign: run_spare(sock, foreign, self), zygote_sockets)
+        finally:
+            if os.getpid() == self.pid:
+                _check(self.libc.setns(self.own_pidns, CLONE_NEWPID), "setns(own pid namespace)")
+
+
+def _fork_spare(run, zygote_sockets):
+    """Forks a child that runs run(its end of a new socketpair, the sockets it must close), which never returns;
+    returns (pid, the holder's end)."""
+    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        pid = os.fork()
+        if pid == 0:
+            run(theirs, list(zygote_sockets) + [mine])
+    except BaseException:
+        mine.close()
+        raise
+    finally:
+        theirs.close()
+    return pid, mine
 
 
 _SAMPLE_REQUEST = {"op": "fork", "function": "f", "version": "v", "code_dir": "/handler",
@@ -712,8 +685,8 @@ _SAMPLE_REQUEST = {"op": "fork", "function": "f", "version": "v", "code_dir": "/
 
 def _warm_request_path():
     """After a fork every page of the zygote is copy-on-write, and on this machine class each first write costs
-    tens of microseconds. Running the request's decoding and encoding once while idle takes those copies here
-    rather than when the next request is waiting."""
+    tens of microseconds. Running the request's decoding and encoding once after forking spares takes those
+    copies then rather than when the next request is waiting."""
     encoded = _frame_bytes(_SAMPLE_REQUEST)
     _read_rest_from_bytes(encoded)
     _frame_bytes({"ok": True, "pid": 1})
@@ -730,9 +703,10 @@ def _frame_bytes(header):
 
 
 def run_spare(sock, foreign_sockets, forks):
-    """A child forked ahead of demand, PID 1 of its own PID namespace, still in the zygote's sandbox: waits for
-    one sandboxed fork request (with its descriptors) from the zygote, then becomes that instance. Never
-    returns; exits quietly when the zygote closes the socket."""
+    """A sandboxed spare, PID 1 of its own PID namespace, still in the zygote's sandbox: waits for one sandboxed
+    fork request (with its descriptors) from the holder of its socket (the JVM, or the zygote when it forked the
+    spare on demand), then becomes that instance. Never returns; exits quietly when the holder closes the
+    socket."""
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -981,18 +955,8 @@ def run_forked_child(request, instance_listener, zygote_sockets, zygote_pid):
 def spawn_plain_spare(zygote_sockets):
     """Forks an unsandboxed spare: a child that does everything of becoming an instance that does not depend on
     the request (hot pages, reseeding, parent-death signal) ahead of demand; returns (pid, holder's socket)."""
-    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     zygote_pid = os.getpid()
-    try:
-        pid = os.fork()
-        if pid == 0:
-            run_plain_spare(theirs, list(zygote_sockets) + [mine], zygote_pid)
-    except BaseException:
-        mine.close()
-        raise
-    finally:
-        theirs.close()
-    return pid, mine
+    return _fork_spare(lambda sock, foreign: run_plain_spare(sock, foreign, zygote_pid), zygote_sockets)
 
 
 def run_plain_spare(sock, foreign_sockets, zygote_pid):
@@ -1041,7 +1005,7 @@ def make_spares(request, zygote_sockets):
     pids, ends = [], []
     try:
         for _ in range(count):
-            pid, end = forks._spawn(list(zygote_sockets) + ends) if sandboxed else spawn_plain_spare(
+            pid, end = forks.spawn(list(zygote_sockets) + ends) if sandboxed else spawn_plain_spare(
                 list(zygote_sockets) + ends)
             pids.append(pid)
             ends.append(end)
@@ -1165,10 +1129,8 @@ def answer_zygote_request(header, fds, zygote_sockets, preloaded):
             header["_ends"] = ends  # sent by the serving loop after the reply
             return reply
         if op == "import":
-            SandboxForks.discard_spares()  # forked before the import: they would import it again per instance
             return import_more(header, preloaded)
         if op == "hot_pages":
-            SandboxForks.discard_spares()  # forked before the learning: they would fault page by page
             return HOT_PAGES.learn(header.get("runs") or [], header.get("read_runs") or [])
         return {"ok": False, "error": "unsupported op %r on a zygote socket" % (op,)}
     except Exception as e:
@@ -1189,8 +1151,7 @@ def serve_zygote_connection(listener, conn, preloaded):
             return
         if frame is None:
             return
-        sockets = [listener, conn] + SandboxForks.spare_sockets()
-        reply = answer_zygote_request(frame[0], frame[2], sockets, preloaded)
+        reply = answer_zygote_request(frame[0], frame[2], [listener, conn], preloaded)
         ends = frame[0].pop("_ends", [])
         try:
             write_frame(conn, reply)
@@ -1201,8 +1162,8 @@ def serve_zygote_connection(listener, conn, preloaded):
         finally:
             for end in ends:
                 end.close()
-        if frame[0].get("sandbox") is not None:  # this zygote forks into sandboxes: keep spares ready, when idle
-            SandboxForks.get().refill([listener, conn], lambda: select.select([conn], [], [], 0)[0])
+        if ends:
+            _warm_request_path()
 
 
 def zygote_main(args):

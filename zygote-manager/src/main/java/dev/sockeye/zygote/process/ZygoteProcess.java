@@ -7,6 +7,7 @@ import dev.sockeye.zygote.protocol.ForkZygoteRequest;
 import dev.sockeye.zygote.protocol.ZygoteStatus;
 import dev.sockeye.zygote.protocol.Frame;
 import dev.sockeye.zygote.protocol.Frames;
+import dev.sockeye.zygote.protocol.WireFormatException;
 import dev.sockeye.zygote.protocol.ZygoteCodec;
 import java.io.EOFException;
 import java.io.IOException;
@@ -15,7 +16,10 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -32,7 +36,7 @@ public final class ZygoteProcess implements AutoCloseable {
   private final FdSocket channel;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AutoCloseable sandbox; // null when unsandboxed; closed after the process has exited
-  private final java.util.ArrayDeque<Spare> spares = new java.util.ArrayDeque<>(); // guarded by itself
+  private final ArrayDeque<Spare> spares = new ArrayDeque<>(); // guarded by itself
 
   private ZygoteProcess(String name, PythonProcess python, ProcessHandle handle, Path socket, FdSocket channel,
       AutoCloseable sandbox) {
@@ -143,14 +147,14 @@ public final class ZygoteProcess implements AutoCloseable {
    * {@link ZygoteUnavailableException}.
    */
   public void forkSpares(int count, boolean sandboxed) {
-    List<Spare> made = new java.util.ArrayList<>();
+    List<Spare> made = new ArrayList<>();
     try {
       Frames.write(channel, ZygoteCodec.encodeSpares(count, sandboxed));
       Frame reply = Frames.read(channel);
       List<Long> pids;
       try {
         pids = ZygoteCodec.decodeSpares(reply);
-      } catch (dev.sockeye.zygote.protocol.WireFormatException e) {
+      } catch (WireFormatException e) {
         throw new ZygoteUnavailableException("spares from zygote " + name + ": " + e.getMessage(), e);
       }
       List<Integer> fds = pids.isEmpty() ? List.of() : channel.receiveFds(pids.size());
@@ -171,9 +175,9 @@ public final class ZygoteProcess implements AutoCloseable {
   }
 
   /** The oldest pooled spare, if any; the caller owns it. */
-  public java.util.Optional<Spare> takeSpare() {
+  public Optional<Spare> takeSpare() {
     synchronized (spares) {
-      return java.util.Optional.ofNullable(spares.pollFirst());
+      return Optional.ofNullable(spares.pollFirst());
     }
   }
 
