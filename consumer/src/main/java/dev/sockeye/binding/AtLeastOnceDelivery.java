@@ -4,9 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,15 +31,13 @@ final class AtLeastOnceDelivery implements Delivery {
   private record Send(ProducerRecord<byte[], byte[]> record, CompletableFuture<Void> done) {}
 
   private final Producer<byte[], byte[]> producer;
-  private final Executor sender;
   private final BiConsumer<TopicPartition, Long> commits;
   private final Clock clock;
-  private final ConcurrentLinkedQueue<Send> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean draining = new AtomicBoolean();
+  private final Mailbox<Send> outbox;
 
   AtLeastOnceDelivery(Producer<byte[], byte[]> producer, Executor sender, BiConsumer<TopicPartition, Long> commits, Clock clock) {
     this.producer = producer;
-    this.sender = sender;
+    this.outbox = new Mailbox<>(sender, this::write);
     this.commits = commits;
     this.clock = clock;
   }
@@ -75,30 +71,23 @@ final class AtLeastOnceDelivery implements Delivery {
 
   private CompletableFuture<Void> send(ProducerRecord<byte[], byte[]> pr) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    queue.add(new Send(pr, done));
-    if (draining.compareAndSet(false, true)) {
-      sender.execute(this::drain);
-    }
+    outbox.post(new Send(pr, done));
     return done;
   }
 
-  /** On the sender thread: sends everything queued, in order. */
-  private void drain() {
-    draining.set(false); // before polling: a record queued from now on starts another drain
-    Send s;
-    while ((s = queue.poll()) != null) {
-      CompletableFuture<Void> done = s.done();
-      try {
-        producer.send(s.record(), (meta, err) -> {
-          if (err != null) {
-            done.completeExceptionally(err);
-          } else {
-            done.complete(null);
-          }
-        });
-      } catch (RuntimeException err) { // size checks and a closed producer fail before the callback exists
-        done.completeExceptionally(err);
-      }
+  /** On the sender thread, in the order the records were queued. */
+  private void write(Send s) {
+    CompletableFuture<Void> done = s.done();
+    try {
+      producer.send(s.record(), (meta, err) -> {
+        if (err != null) {
+          done.completeExceptionally(err);
+        } else {
+          done.complete(null);
+        }
+      });
+    } catch (RuntimeException err) { // size checks and a closed producer fail before the callback exists
+      done.completeExceptionally(err);
     }
   }
 

@@ -68,9 +68,9 @@ final class Dispatcher {
   private final Set<TopicPartition> paused = new HashSet<>();
   private final Set<TopicPartition> revoking = new HashSet<>(); // draining: nothing new starts
   private final Map<TopicPartition, Integer> active = new HashMap<>(); // dispatched, not finished
-  private int unfinished; // dispatched and not finished (running, retrying, or handed to the delivery and not acknowledged)
   private int unacknowledged; // handed to the delivery (lane released) and not yet acknowledged
-  private final Inbox inbox;
+  // Completions (invocation outcomes, write acknowledgements) come back to the loop from other threads.
+  private final Mailbox<Runnable> inbox;
   private final List<IdleListener> idleListeners = new ArrayList<>();
   private boolean windowTimerSet;
   private long windowOpenedMs = -1;
@@ -91,7 +91,7 @@ final class Dispatcher {
     // Results handed to the producer and not yet acknowledged hold no lane, but they hold memory and
     // their offsets: bound them too, generously, so that the broker's round trip never throttles dispatch.
     this.maxUnacknowledged = Math.max(2_000, 8 * maxInFlight);
-    this.inbox = new Inbox(loop);
+    this.inbox = new Mailbox<>(task -> loop.schedule(0, task), Runnable::run);
     // Per partition, enough buffered work to keep the in-flight window full, and no more: memory
     // stays bounded by (this + one poll) per partition whatever the lag.
     this.pauseAbove = Math.max(200, 2 * Math.max(maxInFlight, settings.batch().size()));
@@ -135,7 +135,7 @@ final class Dispatcher {
 
   /** Records dispatched and not finished: running, waiting to retry, or written and not yet acknowledged. */
   int inFlight() {
-    return unfinished;
+    return active.values().stream().mapToInt(Integer::intValue).sum();
   }
 
   /** Runs {@code listener} once nothing of {@code parts} (null: of any partition) is in flight; at once if nothing is. */
@@ -200,7 +200,6 @@ final class Dispatcher {
       }
       windowOpenedMs = -1;
       unit.forEach(w -> active.merge(w.partition, 1, Integer::sum));
-      unfinished += unit.size();
       run(unit);
     }
   }
@@ -353,7 +352,6 @@ final class Dispatcher {
       w.unacknowledged = false;
       unacknowledged--;
     }
-    unfinished--;
     PartitionState state = partitions.get(w.partition);
     active.computeIfPresent(w.partition, (tp, n) -> n > 1 ? n - 1 : null);
     if (delivered && state != null && state.epoch() == w.epoch) {
@@ -366,7 +364,7 @@ final class Dispatcher {
 
   private void checkIdle() {
     List<IdleListener> idle = idleListeners.stream()
-        .filter(l -> (l.parts() == null ? unfinished : inFlight(l.parts())) == 0).toList();
+        .filter(l -> (l.parts() == null ? inFlight() : inFlight(l.parts())) == 0).toList();
     idleListeners.removeAll(idle);
     idle.forEach(l -> l.listener().run());
   }
@@ -389,35 +387,5 @@ final class Dispatcher {
   /** Records polled and not yet dispatched, for status and tests. */
   int buffered() {
     return queue.buffered();
-  }
-
-  /**
-   * Brings completions (invocation outcomes, write acknowledgements) from other threads back to the
-   * loop, many per hop: at thousands of results a second, one loop task per completion would cost
-   * more than the work. The only thread-safe part of the dispatcher.
-   */
-  private static final class Inbox {
-    private final Loop loop;
-    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> tasks = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicBoolean scheduled = new java.util.concurrent.atomic.AtomicBoolean();
-
-    Inbox(Loop loop) {
-      this.loop = loop;
-    }
-
-    void post(Runnable task) {
-      tasks.add(task);
-      if (scheduled.compareAndSet(false, true)) {
-        loop.schedule(0, this::drain);
-      }
-    }
-
-    private void drain() {
-      scheduled.set(false); // before polling: a task posted from now on schedules another drain
-      Runnable t;
-      while ((t = tasks.poll()) != null) {
-        t.run();
-      }
-    }
   }
 }
