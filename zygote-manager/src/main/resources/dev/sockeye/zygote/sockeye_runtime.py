@@ -678,25 +678,6 @@ def _fork_spare(run, zygote_sockets):
     return pid, mine
 
 
-_SAMPLE_REQUEST = {"op": "fork", "function": "f", "version": "v", "code_dir": "/handler",
-                   "instance_socket": "/host/sock", "env": {}, "sys_path": [],
-                   "sandbox": {"root_fd": 0, "cgroup_fds": [1, 2, 3, 4], "netns_fd": 5, "uid": 1, "listen_fd": 6}}
-
-
-def _warm_request_path():
-    """After a fork every page of the zygote is copy-on-write, and on this machine class each first write costs
-    tens of microseconds. Running the request's decoding and encoding once after forking spares takes those
-    copies then rather than when the next request is waiting."""
-    encoded = _frame_bytes(_SAMPLE_REQUEST)
-    _read_rest_from_bytes(encoded)
-    _frame_bytes({"ok": True, "pid": 1})
-
-
-def _read_rest_from_bytes(encoded):
-    (h,) = struct.unpack_from(">I", encoded, 4)
-    json.loads(bytes(encoded[8:8 + h]).decode("utf-8"))
-
-
 def _frame_bytes(header):
     encoded = _encode_header(header, ())
     return struct.pack(">II", 4 + len(encoded), len(encoded)) + encoded
@@ -1162,8 +1143,6 @@ def serve_zygote_connection(listener, conn, preloaded):
         finally:
             for end in ends:
                 end.close()
-        if ends:
-            _warm_request_path()
 
 
 def zygote_main(args):
