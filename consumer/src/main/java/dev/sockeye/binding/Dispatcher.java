@@ -72,6 +72,8 @@ final class Dispatcher {
   // Completions (invocation outcomes, write acknowledgements) come back to the loop from other threads.
   private final Mailbox<Runnable> inbox;
   private final List<IdleListener> idleListeners = new ArrayList<>();
+  /** Result and dead-letter topic per source topic: built once, not per event. */
+  private final Map<String, Destinations> destinations = new HashMap<>();
   private boolean windowTimerSet;
   private long windowOpenedMs = -1;
   private boolean stopping;
@@ -315,9 +317,9 @@ final class Dispatcher {
    * record's result precede it on the result topic.
    */
   private void emit(Work w, InvocationOutcome o, DeadLetters.Failure failure, int attempt) {
-    String topic = w.record.topic();
-    var subject = new ResultRecords.Subject(w.record, w.polledAt, w.attempts, function.resultTopicFor(topic),
-        settings.deadLetterTopicFor(topic), failure);
+    Destinations to = destinations.computeIfAbsent(w.record.topic(),
+        topic -> new Destinations(function.resultTopicFor(topic), settings.deadLetterTopicFor(topic)));
+    var subject = new ResultRecords.Subject(w.record, w.polledAt, w.attempts, to.results(), to.deadLetters(), failure);
     var written = delivery.deliver(records.emission(subject, o));
     if (release(w)) {
       unacknowledged++;
@@ -363,24 +365,25 @@ final class Dispatcher {
   }
 
   private void checkIdle() {
+    if (idleListeners.isEmpty()) {
+      return;
+    }
     List<IdleListener> idle = idleListeners.stream()
         .filter(l -> (l.parts() == null ? inFlight() : inFlight(l.parts())) == 0).toList();
     idleListeners.removeAll(idle);
     idle.forEach(l -> l.listener().run());
   }
 
+  /** Runs after every batch of outcomes, so it allocates nothing unless the paused set changes. */
   private void updatePause() {
-    Set<TopicPartition> want = new HashSet<>();
+    boolean changed = paused.retainAll(partitions.keySet());
     for (TopicPartition tp : partitions.keySet()) {
       int buffered = queue.buffered(tp);
-      if (buffered >= pauseAbove || (paused.contains(tp) && buffered > pauseAbove / 2)) {
-        want.add(tp);
-      }
+      boolean pause = buffered >= pauseAbove || (paused.contains(tp) && buffered > pauseAbove / 2);
+      changed |= pause ? paused.add(tp) : paused.remove(tp);
     }
-    if (!want.equals(paused)) {
-      paused.clear();
-      paused.addAll(want);
-      pauser.accept(Set.copyOf(want));
+    if (changed) {
+      pauser.accept(Set.copyOf(paused));
     }
   }
 
@@ -388,4 +391,6 @@ final class Dispatcher {
   int buffered() {
     return queue.buffered();
   }
+
+  private record Destinations(String results, String deadLetters) {}
 }

@@ -61,7 +61,7 @@ record BenchRun(int results, double eventsPerSecond, Histogram latencyMs, Histog
           if (seen++ < skip) {
             continue;
           }
-          var result = dev.sockeye.schemas.codec.AvroBytes.decode(r.value(), dev.sockeye.schemas.InvocationResult::fromByteBuffer);
+          var result = dev.sockeye.schemas.codec.AvroBytes.RESULT.decode(r.value());
           first = Math.min(first, result.getTimestamp());
           last = Math.max(last, r.timestamp());
           long latency = Math.max(0, r.timestamp() - result.getTimestamp());

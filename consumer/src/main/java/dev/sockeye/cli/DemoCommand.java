@@ -8,7 +8,6 @@ import dev.sockeye.kafka.Groups;
 import dev.sockeye.kafka.KafkaClients;
 import dev.sockeye.kafka.TopicReader;
 import dev.sockeye.schemas.InvocationMetric;
-import dev.sockeye.schemas.InvocationResult;
 import dev.sockeye.schemas.codec.AvroBytes;
 import dev.sockeye.service.Caching;
 import dev.sockeye.service.ServiceSettings;
@@ -73,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
       List<String> resultTopics = packages.stream().flatMap(p -> p.definition().topics().stream().map(p.definition()::resultTopicFor)).distinct().toList();
       var results = TopicReader.read(kafka.bootstrap(), resultTopics, sent, Duration.ofSeconds(45), false);
       var metrics = TopicReader.read(kafka.bootstrap(), List.of(ControlTopics.METRICS), sent, Duration.ofSeconds(10), false);
-      report(results, metrics.stream().map(r -> AvroBytes.decode(r.value(), InvocationMetric::fromByteBuffer)).toList());
+      report(results, metrics.stream().map(r -> AvroBytes.METRIC.decode(r.value())).toList());
       System.out.printf("%nsent %d events, received %d results and %d metrics%n", sent, results.size(), metrics.size());
       return results.size() == sent ? 0 : 1;
     } finally {
@@ -124,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println("\n== " + topic + ": first results");
       list.stream().limit(4).map(ResultFormat::line).forEach(System.out::println);
       Map<String, Long> statuses = list.stream().collect(Collectors.groupingBy(
-          r -> AvroBytes.decode(r.value(), InvocationResult::fromByteBuffer).getStatus().toString(), TreeMap::new, Collectors.counting()));
+          r -> AvroBytes.RESULT.decode(r.value()).getStatus().toString(), TreeMap::new, Collectors.counting()));
       System.out.println("statuses: " + statuses);
     });
     System.out.println("\n== latency from event to acknowledged result, by start kind");

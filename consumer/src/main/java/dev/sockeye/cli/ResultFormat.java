@@ -17,7 +17,7 @@ final class ResultFormat {
   static String line(ConsumerRecord<byte[], byte[]> r) {
     InvocationResult res;
     try {
-      res = AvroBytes.decode(r.value(), InvocationResult::fromByteBuffer);
+      res = AvroBytes.RESULT.decode(r.value());
     } catch (UncheckedIOException e) {
       return String.format("%s-%d@%d: not an InvocationResult (%s)", r.topic(), r.partition(), r.offset(), e.getMessage());
     }

@@ -37,6 +37,9 @@ final class ThroughputBench implements Callable<Integer> {
   @Option(names = "--paced-rate", defaultValue = "1000", description = "Events/s of the paced latency run (default: ${DEFAULT-VALUE})")
   int pacedRate;
 
+  @Option(names = "--warm-ups", defaultValue = "2", description = "Unmeasured runs of each scenario before its measured one (default: ${DEFAULT-VALUE})")
+  int warmUps;
+
   @Option(names = "--only", description = "Run only the scenarios whose name (e.g. b-partition-100-a, b-key-1-e, b-partition-1-a-paced) matches this regex")
   String only;
 
@@ -77,31 +80,41 @@ final class ThroughputBench implements Callable<Integer> {
          SockeyeService service = SockeyeService.start(new ServiceSettings(kafka.bootstrap(), dataDir, python), Clock.systemUTC())) {
       // A service runs for days; a scenario lasts seconds. Measured on a JVM just started, the rows
       // are mostly the JIT compiling the broker, the clients and the event path (43% of all CPU
-      // samples of a 20,000-event run were the compiler threads). So both delivery paths run first,
-      // unmeasured, batched and not, until the JIT has compiled them.
-      for (String delivery : List.of("at-least-once", "exactly-once")) {
-        for (Scenario warmUp : List.of(new Scenario("none", 100, delivery, events, 0, "warmup-"),
-            new Scenario("partition", 1, delivery, unbatchedEvents / 2, 0, "warmup-"))) {
+      // samples of a 20,000-event run were the compiler threads). A shared warm-up of a few other
+      // scenarios was not enough, and neither was one run of the same scenario: on two cores the
+      // compiler falls behind during a warm-up (its queue held 155 methods), parks hot methods at
+      // a lightly profiled tier, and finishes them during the next run. After one warm-up run the
+      // measured run still had 305 top-tier compilations, 6 s of compiler time, a third of the JVM's
+      // CPU. So, as benchmark harnesses do, each scenario runs unmeasured --warm-ups times, under its
+      // own name and topic, then once measured. A paced run is warmed by unpaced runs of its configuration.
+      System.out.println(BenchRun.header());
+      for (int i = 0; i < scenarios.size(); i++) {
+        Scenario s = scenarios.get(i);
+        for (int round = 0; round < warmUps; round++) {
+          Scenario warmUp = new Scenario(s.ordering(), s.batchSize(), s.delivery(), s.rate() > 0 ? unbatchedEvents : s.events(), 0,
+              "warmup" + i + "-" + round + "-");
           deploy(kafka.bootstrap(), dataDir, warmUp);
           produce(kafka.bootstrap(), warmUp);
-          BenchRun.awaitResults(kafka.bootstrap(), warmUp.name() + "-in.results", warmUp.events() + 20, delivery.equals("exactly-once"));
+          BenchRun.awaitResults(kafka.bootstrap(), warmUp.name() + "-in.results", warmUp.events() + 20, exactlyOnce(warmUp));
           undeploy(kafka.bootstrap(), warmUp);
         }
-      }
-      System.out.println(BenchRun.header());
-      for (Scenario s : scenarios) {
+
         deploy(kafka.bootstrap(), dataDir, s);
         // Each scenario starts from a collected heap, as benchmark harnesses do between iterations: the
         // service, the broker and the bench share this JVM, and without it a scenario pays for the garbage
         // of the ones before it (the paced run's p99 was 44-73 ms after twelve scenarios, 9-11 ms with this).
         System.gc();
         produce(kafka.bootstrap(), s);
-        System.out.println(BenchRun.measure(kafka.bootstrap(), s.name() + "-in.results", s.events(), s.delivery().equals("exactly-once"))
+        System.out.println(BenchRun.measure(kafka.bootstrap(), s.name() + "-in.results", s.events(), exactlyOnce(s))
             .row(s.ordering(), s.batchSize(), s.delivery(), s.rate()));
         undeploy(kafka.bootstrap(), s);
       }
     }
     return 0;
+  }
+
+  private static boolean exactlyOnce(Scenario s) {
+    return s.delivery().equals("exactly-once");
   }
 
   private void deploy(String bootstrap, Path dataDir, Scenario s) throws Exception {
@@ -131,7 +144,7 @@ final class ThroughputBench implements Callable<Integer> {
         p.send(new ProducerRecord<>(topic, ("w" + i).getBytes(StandardCharsets.UTF_8), "0".getBytes(StandardCharsets.UTF_8)));
       }
     }
-    BenchRun.awaitResults(bootstrap, topic + ".results", 20, s.delivery().equals("exactly-once"));
+    BenchRun.awaitResults(bootstrap, topic + ".results", 20, exactlyOnce(s));
   }
 
   private static void produce(String bootstrap, Scenario s) {

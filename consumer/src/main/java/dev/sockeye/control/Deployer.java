@@ -34,8 +34,8 @@ public final class Deployer {
       d.topics().stream().map(d::resultTopicFor).distinct().forEach(topics::add);
       ControlTopics.ensureTopics(admin, topics);
       byte[] key = pkg.definition().name().getBytes(StandardCharsets.UTF_8);
-      producer.send(new ProducerRecord<>(ControlTopics.CODE, key, AvroBytes.encode(SpecCodec.toCode(pkg)::toByteBuffer))).get();
-      producer.send(new ProducerRecord<>(ControlTopics.FUNCTIONS, key, AvroBytes.encode(SpecCodec.toSpec(pkg, clock.millis())::toByteBuffer))).get();
+      producer.send(new ProducerRecord<>(ControlTopics.CODE, key, AvroBytes.CODE.encode(SpecCodec.toCode(pkg)))).get();
+      producer.send(new ProducerRecord<>(ControlTopics.FUNCTIONS, key, AvroBytes.SPEC.encode(SpecCodec.toSpec(pkg, clock.millis())))).get();
     } catch (ExecutionException e) {
       throw new IllegalStateException("deploy " + pkg.definition().name() + " to " + bootstrap + ": " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {

@@ -105,7 +105,7 @@ public final class Registry implements AutoCloseable {
         }
         specs.put(name, SpecCodec.decodeSpec(r.value()));
       } else {
-        codes.put(name, AvroBytes.decode(r.value(), FunctionCode::fromByteBuffer));
+        codes.put(name, AvroBytes.CODE.decode(r.value()));
       }
       fireIfComplete(name);
     } catch (Exception e) {

@@ -37,7 +37,7 @@ final class SpecCodec {
 
   /** Decodes a spec of this or an older schema version (older ones get the new fields' defaults). */
   static FunctionSpec decodeSpec(byte[] bytes) {
-    return AvroBytes.decode(bytes, FunctionSpec::fromByteBuffer);
+    return AvroBytes.SPEC.decode(bytes);
   }
 
   static FunctionSpec toSpec(FunctionPackage pkg, long deployedAt) {

@@ -306,7 +306,7 @@ class DispatcherTest {
   }
 
   private static int attempt(Emission e) {
-    return dev.sockeye.schemas.codec.AvroBytes.decode(e.result().value(), dev.sockeye.schemas.InvocationResult::fromByteBuffer).getAttempt();
+    return dev.sockeye.schemas.codec.AvroBytes.RESULT.decode(e.result().value()).getAttempt();
   }
 
   @Test

@@ -30,7 +30,7 @@ class SpecCodecTest {
     FunctionDefinition def = new FunctionDefinition("f", List.of("in"), null, new FunctionLimits(100, 64, 2), d);
     var pkg = new FunctionPackage(def, new TreeMap<>(), "v1");
 
-    byte[] bytes = AvroBytes.encode(SpecCodec.toSpec(pkg, 1L)::toByteBuffer);
+    byte[] bytes = AvroBytes.SPEC.encode(SpecCodec.toSpec(pkg, 1L));
 
     assertEquals(def, SpecCodec.toDefinition(SpecCodec.decodeSpec(bytes)));
   }

@@ -10,7 +10,6 @@ import dev.sockeye.function.FunctionPackage;
 import dev.sockeye.kafka.EmbeddedKafka;
 import dev.sockeye.kafka.KafkaClients;
 import dev.sockeye.kafka.TopicReader;
-import dev.sockeye.schemas.InvocationResult;
 import dev.sockeye.schemas.codec.AvroBytes;
 import dev.sockeye.service.ServiceSettings;
 import dev.sockeye.service.SockeyeService;
@@ -48,7 +47,7 @@ class BrokerDownTest {
 
   private static Set<String> resultKeys(String bootstrap) {
     return TopicReader.readAll(bootstrap, List.of("down-in.results"), Duration.ofSeconds(30)).stream()
-        .map(r -> AvroBytes.decode(r.value(), InvocationResult::fromByteBuffer).getIdempotencyKey()).collect(Collectors.toSet());
+        .map(r -> AvroBytes.RESULT.decode(r.value()).getIdempotencyKey()).collect(Collectors.toSet());
   }
 
   @Test

@@ -68,14 +68,14 @@ final class Cluster {
       consumer.seekToBeginning(parts);
       while (counts.size() < expected && System.nanoTime() < deadline) {
         for (var r : consumer.poll(Duration.ofMillis(200))) {
-          counts.merge(AvroBytes.decode(r.value(), InvocationResult::fromByteBuffer).getIdempotencyKey(), 1, Integer::sum);
+          counts.merge(AvroBytes.RESULT.decode(r.value()).getIdempotencyKey(), 1, Integer::sum);
         }
       }
       // what arrives shortly after the last key (duplicates) counts too
       long settle = System.nanoTime() + Duration.ofSeconds(2).toNanos();
       while (System.nanoTime() < settle) {
         for (var r : consumer.poll(Duration.ofMillis(200))) {
-          counts.merge(AvroBytes.decode(r.value(), InvocationResult::fromByteBuffer).getIdempotencyKey(), 1, Integer::sum);
+          counts.merge(AvroBytes.RESULT.decode(r.value()).getIdempotencyKey(), 1, Integer::sum);
         }
       }
     }
@@ -88,19 +88,19 @@ final class Cluster {
 
   static List<InvocationResult> results(String topic, int count) {
     return TopicReader.read(SharedKafka.bootstrap(), List.of(topic), count, Duration.ofSeconds(60), false).stream()
-        .map(r -> AvroBytes.decode(r.value(), InvocationResult::fromByteBuffer)).toList();
+        .map(r -> AvroBytes.RESULT.decode(r.value())).toList();
   }
 
   /** Every result on {@code topic} now. */
   static List<InvocationResult> allResults(String topic) {
     return TopicReader.readAll(SharedKafka.bootstrap(), List.of(topic), Duration.ofSeconds(30)).stream()
-        .map(r -> AvroBytes.decode(r.value(), InvocationResult::fromByteBuffer)).toList();
+        .map(r -> AvroBytes.RESULT.decode(r.value())).toList();
   }
 
   /** Every metric of {@code function} on sockeye.metrics now. */
   static List<InvocationMetric> metrics(String function) {
     return TopicReader.readAll(SharedKafka.bootstrap(), List.of("sockeye.metrics"), Duration.ofSeconds(30)).stream()
-        .map(r -> AvroBytes.decode(r.value(), InvocationMetric::fromByteBuffer))
+        .map(r -> AvroBytes.METRIC.decode(r.value()))
         .filter(m -> m.getFunction().equals(function)).toList();
   }
 
