@@ -194,6 +194,12 @@ def mark(phase):
     _TRACE.append((phase, time.perf_counter_ns(), resource.getrusage(resource.RUSAGE_SELF).ru_minflt))
 
 
+def mark_spare_prepared():
+    """In a spare that just got its request: its hot pages were copied while it waited, before this point."""
+    if HOT_PAGES.pages:
+        mark("hot_pages_copied")
+
+
 def take_trace():
     marks = [list(m) for m in _TRACE]
     del _TRACE[:]
@@ -778,6 +784,7 @@ def run_sandboxed_instance(request, fds, forks):
     privileges, tells the JVM it is ready on the connection and serves. Never returns."""
     del _TRACE[:]  # the zygote's marks
     mark("child")
+    mark_spare_prepared()
     code = 1
     box = request["sandbox"]
     listener = socket.socket(fileno=fds[box["listen_fd"]])
@@ -979,6 +986,7 @@ def run_plain_spare(sock, foreign_sockets, zygote_pid):
         request, fds = frame[0], frame[2]
         del _TRACE[:]  # the zygote's marks
         mark("child")
+        mark_spare_prepared()
         listener = socket.socket(fileno=fds[request["listen_fd"]])
         for fd in fds:
             if fd != listener.fileno():
