@@ -40,6 +40,11 @@ final class BenchSandboxCommand implements Callable<Integer> {
       description = "Image for docker, imported from the base without a registry: tar -C BASE -c . | docker import - sockeye-base")
   String dockerImage;
 
+  @Option(names = "--floor", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Also start /bin/true from this JVM, no sandbox, at each concurrency: the process-creation floor"
+          + " (default: ${DEFAULT-VALUE}; --no-floor skips it)")
+  boolean floor;
+
   @Option(names = "--python", defaultValue = "/usr/bin/python3")
   Path python;
 
@@ -64,6 +69,9 @@ final class BenchSandboxCommand implements Callable<Integer> {
       SandboxBench.deleteQuietly(work);
     }
     List<BenchTable.Row> peers = new ArrayList<>();
+    for (int c : floor ? concurrency : List.<Integer>of()) {
+      peers.add(PeerBench.floor(c, count));
+    }
     for (String peer : compare) {
       for (int c : concurrency) {
         peers.add(PeerBench.run(peer.trim(), base, dockerImage, c, peerCount));

@@ -6,6 +6,9 @@ import org.HdrHistogram.Histogram;
 
 /** Renders benchmark rows and the ratios of peers to Sockeye at the same concurrency. Stateless. */
 final class BenchTable {
+  /** The system name of the process-creation floor row ({@link PeerBench#floor}): no target, not a peer to beat. */
+  static final String FLOOR = "/bin/true";
+
   private BenchTable() {}
 
   /** One concurrency level of one system; {@code error} is set when it could not run. */
@@ -18,7 +21,7 @@ final class BenchTable {
 
   static String render(List<Row> ours, List<Row> peers) {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%-8s %4s %6s %11s %11s %11s %11s %10s  %s%n", "system", "conc", "count",
+    out.append(String.format(Locale.ROOT, "%-9s %4s %6s %11s %11s %11s %11s %10s  %s%n", "system", "conc", "count",
         "ready p50", "ready p99", "destroy p50", "destroy p99", "per second", "vs sockeye (p50 / per second)"));
     for (Row r : ours) {
       out.append(line(r, ""));
@@ -27,7 +30,7 @@ final class BenchTable {
       Row mine = ours.stream().filter(o -> o.concurrency() == p.concurrency()).findFirst().orElse(null);
       out.append(line(p, ratio(p, mine)));
     }
-    if (!peers.isEmpty()) {
+    if (peers.stream().anyMatch(p -> !p.system().equals(FLOOR))) {
       out.append(sideBySide(ours, peers));
     }
     return out.toString();
@@ -55,7 +58,8 @@ final class BenchTable {
             .findFirst().orElse(null);
         String cell = peer == null || peer.error() != null ? "not run"
             : String.format(Locale.ROOT, "%s, %d/s, %.1fx %s", ms(peer.create(), 50), Math.round(peer.perSecond()),
-                latencyRatio(peer, mine), latencyRatio(peer, mine) >= target(system) ? "(met)" : "(missed)");
+                latencyRatio(peer, mine), system.equals(FLOOR) ? "(floor)"
+                    : latencyRatio(peer, mine) >= target(system) ? "(met)" : "(missed)");
         out.append(String.format(Locale.ROOT, " %30s", cell));
       }
       out.append(System.lineSeparator());
@@ -73,9 +77,9 @@ final class BenchTable {
 
   private static String line(Row r, String ratio) {
     if (r.error() != null) {
-      return String.format(Locale.ROOT, "%-8s %4d  not run: %s%n", r.system(), r.concurrency(), r.error());
+      return String.format(Locale.ROOT, "%-9s %4d  not run: %s%n", r.system(), r.concurrency(), r.error());
     }
-    return String.format(Locale.ROOT, "%-8s %4d %6d %11s %11s %11s %11s %10.0f  %s%n", r.system(), r.concurrency(),
+    return String.format(Locale.ROOT, "%-9s %4d %6d %11s %11s %11s %11s %10.0f  %s%n", r.system(), r.concurrency(),
         r.count(), ms(r.create(), 50), ms(r.create(), 99), r.destroy() == null ? "-" : ms(r.destroy(), 50),
         r.destroy() == null ? "-" : ms(r.destroy(), 99), r.perSecond(), ratio);
   }
@@ -83,6 +87,10 @@ final class BenchTable {
   private static String ratio(Row peer, Row mine) {
     if (mine == null || mine.error() != null || peer.error() != null) {
       return "";
+    }
+    if (peer.system().equals(FLOOR)) {
+      return String.format(Locale.ROOT, "floor: sockeye takes %.1fx its p50 and gets %.0f%% of its rate",
+          1 / latencyRatio(peer, mine), 100 * mine.perSecond() / peer.perSecond());
     }
     return String.format(Locale.ROOT, "%.1fx slower, %.1fx fewer/s", latencyRatio(peer, mine), mine.perSecond() / peer.perSecond());
   }

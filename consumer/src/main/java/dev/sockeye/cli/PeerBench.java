@@ -80,6 +80,19 @@ final class PeerBench {
     }
   }
 
+  /**
+   * The floor under any sandbox on this machine: {@code /bin/true} started from this JVM with no sandbox at all
+   * (ProcessBuilder: the JDK's posix_spawn through jspawnhelper, then exec, exit and wait), at the same
+   * concurrency as Sockeye's rows, so a reader sees how much of Sockeye's cost is process creation itself.
+   */
+  static BenchTable.Row floor(int concurrency, int count) {
+    try {
+      return measure(BenchTable.FLOOR, List.of("/bin/true"), concurrency, count);
+    } catch (Exception e) {
+      return BenchTable.Row.failed(BenchTable.FLOOR, concurrency, e.getMessage());
+    }
+  }
+
   private static BenchTable.Row measure(String peer, List<String> command, int concurrency, int count) throws Exception {
     Histogram latency = new Histogram(3_600_000_000L, 3);
     double perSecond = Cycles.perSecond(concurrency, count, "sockeye-bench-peer", () -> {

@@ -6,6 +6,7 @@ import static dev.sockeye.zygote.TestEvents.returnedJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,32 @@ class ConcurrentForkTest extends ManagerFixture {
 
       Set<Long> distinct = pids.stream().map(CompletableFuture::join).collect(Collectors.toSet());
       assertEquals(8, distinct.size());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void forksQueuedBehindABusyZygoteGetTheirSparesFromOneBatchAndAllServe() throws Exception {
+    InstanceSpec spec = handler("queued", "import os\ndef f(event):\n    return os.getpid()\n");
+    Zygote root = manager.root(ZygoteManager.DEFAULT_TENANT);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      // While this test holds the zygote, four forks queue on it with no spare pooled.
+      List<CompletableFuture<Instance>> forks = root.request(p -> {
+        p.discardSpares();
+        List<CompletableFuture<Instance>> started = IntStream.range(0, 4)
+            .mapToObj(i -> CompletableFuture.supplyAsync(() -> manager.fork(spec), pool)).toList();
+        Poll.until(Duration.ofSeconds(10), "four forks queue on the zygote", () -> root.queueLength() >= 5);
+        return started;
+      });
+      List<Instance> instances = forks.stream().map(CompletableFuture::join).toList();
+
+      Set<Long> pids = IntStream.range(0, 4).mapToObj(i -> returnedJson(instances.get(i)
+          .invoke(request("queued", json(i, "{}"))).results().get(0)).asLong()).collect(Collectors.toSet());
+      assertEquals(4, pids.size(), "four distinct instances that each serve");
+      assertEquals(4, manager.batchedSpares(), "the first fork asked for a spare for itself and each one behind it");
+      instances.forEach(Instance::close);
     } finally {
       pool.shutdownNow();
     }

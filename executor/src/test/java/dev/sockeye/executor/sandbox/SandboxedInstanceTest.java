@@ -78,6 +78,18 @@ class SandboxedInstanceTest {
   }
 
   @Test
+  void handlerSeesTheSandboxEnvironmentAndNoneOfTheServicesVariables() throws Exception {
+    // The zygote settles its environment once after its imports; no spare clears it any more.
+    JsonNode seen = run("environ", String.join("\n",
+        "import os",
+        "def handler(event, context):",
+        "    return {'keys': sorted(os.environ), 'home': os.environ.get('HOME')}",
+        ""));
+    assertEquals("[\"HOME\",\"LANG\",\"PATH\",\"TMPDIR\",\"USER\"]", seen.get("keys").toString(), seen.toString());
+    assertEquals("/tmp", seen.get("home").asText());
+  }
+
+  @Test
   void procListsOnlyTheSandboxesOwnProcesses() throws Exception {
     JsonNode seen = run("proc", String.join("\n",
         "import os, subprocess",

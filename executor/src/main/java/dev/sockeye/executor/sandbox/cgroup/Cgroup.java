@@ -3,7 +3,9 @@ package dev.sockeye.executor.sandbox.cgroup;
 import dev.sockeye.executor.sandbox.sys.Sys;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One pooled cgroup: a directory per v1 hierarchy (memory, cpu, pids, freezer) or one v2 directory, and an
@@ -15,6 +17,13 @@ import java.util.List;
 public final class Cgroup {
   private static final int SIGKILL = 9;
   private static final int KILL_ROUNDS = 200;
+  /**
+   * A dead sandbox's cgroup keeps the page cache it brought in charged to it (1-2 MB for an instance that did
+   * nothing). memory.force_empty reclaims it synchronously, 2-6 ms of CPU here (it also drains every CPU's
+   * page lists), so it runs only above this: below, the next sandbox starts with at most this much clean,
+   * reclaimable cache charged, which the kernel reclaims before it would OOM-kill anything.
+   */
+  static final long RECLAIM_ABOVE_BYTES = 4L << 20;
 
   private final CgroupLayout layout;
   private final List<Path> dirs;
@@ -85,10 +94,12 @@ public final class Cgroup {
       CgroupFiles.write(dir("memory").resolve("memory.limit_in_bytes"), "-1");
       CgroupFiles.write(dir("pids").resolve("pids.max"), "max");
       CgroupFiles.write(dir("cpu").resolve("cpu.shares"), "1024");
-      try {
-        CgroupFiles.writeIfPresent(dir("memory").resolve("memory.force_empty"), "0");
-      } catch (RuntimeException ignored) {
-        // Reclaiming leftover page cache is an optimisation; charges left behind are small and reclaimable.
+      if (memoryBytes() > RECLAIM_ABOVE_BYTES) {
+        try {
+          CgroupFiles.writeIfPresent(dir("memory").resolve("memory.force_empty"), "0");
+        } catch (RuntimeException ignored) {
+          // Reclaiming leftover page cache is an optimisation; charges left behind are reclaimable.
+        }
       }
     } else {
       CgroupFiles.write(dir("memory").resolve("memory.max"), "max");
@@ -145,7 +156,14 @@ public final class Cgroup {
     return CgroupFiles.pids(dir("pids").resolve("cgroup.procs"));
   }
 
-  /** SIGKILLs every process, repeating while a forking process adds new ones; v2 uses cgroup.kill. */
+  /**
+   * SIGKILLs every process; v2 uses cgroup.kill. A process that was forking when it got its SIGKILL may still
+   * add a child after the read, so the file is read again until it lists no pid this call has not killed yet.
+   * A pid it already killed is dying: re-reading until it is gone (this used to spin up to 200 reads of
+   * cgroup.procs per teardown on the closing thread, a quarter of the JVM's CPU in {@code bench sandbox}) is
+   * left to {@link CgroupPool}'s recycling, which waits off this thread and calls this again for anything
+   * that shows up late, before the cgroup is reused.
+   */
   void killAll() {
     try {
       thaw(); // a frozen process does not die of SIGKILL until it is thawed
@@ -157,12 +175,13 @@ public final class Cgroup {
       CgroupFiles.write(kill, "1");
       return;
     }
+    Set<Integer> killed = new HashSet<>();
     for (int round = 0; round < KILL_ROUNDS; round++) {
-      List<Integer> pids = pids();
-      if (pids.isEmpty()) {
+      List<Integer> fresh = pids().stream().filter(killed::add).toList();
+      if (fresh.isEmpty()) {
         return;
       }
-      pids.forEach(pid -> Sys.C.kill(pid, SIGKILL)); // ESRCH just means it already died
+      fresh.forEach(pid -> Sys.C.kill(pid, SIGKILL)); // ESRCH just means it already died
     }
   }
 

@@ -39,10 +39,18 @@ final class CgroupFiles {
   static List<Integer> pids(Path procs) {
     List<Integer> pids = new ArrayList<>();
     try {
-      for (String line : Files.readAllLines(procs)) {
-        if (!line.isBlank()) {
-          pids.add(Integer.parseInt(line.trim()));
+      // Bytes, not readAllLines: this runs in teardown loops, and a reader and decoder per call showed up.
+      int pid = -1;
+      for (byte b : Files.readAllBytes(procs)) {
+        if (b >= '0' && b <= '9') {
+          pid = (pid < 0 ? 0 : pid * 10) + (b - '0');
+        } else if (pid >= 0) {
+          pids.add(pid);
+          pid = -1;
         }
+      }
+      if (pid >= 0) {
+        pids.add(pid);
       }
     } catch (NoSuchFileException e) {
       return pids;

@@ -28,6 +28,8 @@ public final class CgroupPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CgroupPool.class);
   private static final AtomicLong POOLS = new AtomicLong();
   private static final Duration EMPTY_WAIT = Duration.ofSeconds(5);
+  private static final long MIN_PAUSE_NANOS = 100_000;
+  private static final long MAX_PAUSE_NANOS = 2_000_000;
   /**
    * How often the pools of services that died are looked for again. The sweep at start misses a service that
    * is still dying then (a SIGKILLed JVM takes a moment to go), or one that dies later on the same host.
@@ -159,17 +161,32 @@ public final class CgroupPool implements AutoCloseable {
     }
   }
 
-  /** Exiting processes leave cgroup.procs within microseconds of SIGKILL; a short bounded spin suffices. */
+  /**
+   * Waits, bounded, until the killed processes have left the cgroup, killing any pid that shows up after the
+   * kill (a fork that was completing). A killed instance takes 5-20 ms to exit here (most of it unmapping its
+   * memory), so the wait backs off from 100 us to 2 ms between reads: polling every 100 us, and killing again
+   * each time, cost ~100 rounds of cgroupfs reads and writes per sandbox, the JVM's largest CPU item after
+   * teardown stopped spinning on the closing thread.
+   */
   private static boolean awaitEmpty(Cgroup cgroup) {
     long deadline = System.nanoTime() + EMPTY_WAIT.toNanos();
-    while (!cgroup.pids().isEmpty()) {
+    long pause = MIN_PAUSE_NANOS;
+    Set<Integer> killed = new HashSet<>();
+    while (true) {
+      List<Integer> pids = cgroup.pids();
+      if (pids.isEmpty()) {
+        return true;
+      }
       if (System.nanoTime() > deadline) {
         return false;
       }
-      cgroup.killAll();
-      LockSupport.parkNanos(100_000);
+      if (!killed.containsAll(pids)) {
+        cgroup.killAll();
+        killed.addAll(pids);
+      }
+      LockSupport.parkNanos(pause);
+      pause = Math.min(2 * pause, MAX_PAUSE_NANOS);
     }
-    return true;
   }
 
   private void destroy(Cgroup cgroup) {
