@@ -27,7 +27,7 @@ final class SpecCodec {
     // Specs written before the delivery fields existed carry the old schema's fingerprint; teach the
     // decoder that schema so they resolve to the new one with its defaults.
     try (InputStream in = SpecCodec.class.getResourceAsStream("FunctionSpec-v1.avsc")) {
-      FunctionSpec.getDecoder().addSchema(new Schema.Parser().parse(in));
+      AvroBytes.SPEC.addSchema(new Schema.Parser().parse(in));
     } catch (IOException e) {
       throw new UncheckedIOException("load FunctionSpec-v1.avsc", e);
     }

@@ -55,6 +55,11 @@ public final class AvroBytes<T extends SpecificRecordBase> {
     }
   }
 
+  /** Teaches the decoder an older version of the schema, so records it wrote resolve to this one's fields and defaults. */
+  public void addSchema(Schema older) {
+    decoder.addSchema(older);
+  }
+
   /** Throws {@link UncheckedIOException} saying what was wrong when the bytes are not such a record. */
   public T decode(byte[] bytes) {
     try {
