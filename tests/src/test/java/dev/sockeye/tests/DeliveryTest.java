@@ -221,8 +221,8 @@ class DeliveryTest {
         """);
     Cluster.sendMany("ordered-batch-in", 100, 5);
 
-    List<InvocationResult> results = new java.util.ArrayList<>(Cluster.results("ordered-batch-in.results", 100));
-    results.sort(java.util.Comparator.comparingLong(InvocationResult::getOffset));
+    List<InvocationResult> results = new ArrayList<>(Cluster.results("ordered-batch-in.results", 100));
+    results.sort(Comparator.comparingLong(InvocationResult::getOffset));
 
     assertEquals(100, results.size());
     assertTrue(results.stream().allMatch(r -> r.getStatus() == Status.OK), "failed items succeed on their retry");

@@ -165,6 +165,15 @@ public final class Cgroup {
    * that shows up late, before the cgroup is reused.
    */
   void killAll() {
+    killAll(new HashSet<>());
+  }
+
+  /**
+   * As {@link #killAll()}, but a pid in {@code killed} is taken as already killed (dying) and is not signalled
+   * again; the pids this call kills are added to it. For a caller that waits for the cgroup to empty and kills
+   * only what shows up late.
+   */
+  void killAll(Set<Integer> killed) {
     try {
       thaw(); // a frozen process does not die of SIGKILL until it is thawed
     } catch (RuntimeException ignored) {
@@ -175,7 +184,6 @@ public final class Cgroup {
       CgroupFiles.write(kill, "1");
       return;
     }
-    Set<Integer> killed = new HashSet<>();
     for (int round = 0; round < KILL_ROUNDS; round++) {
       List<Integer> fresh = pids().stream().filter(killed::add).toList();
       if (fresh.isEmpty()) {

@@ -181,8 +181,7 @@ public final class CgroupPool implements AutoCloseable {
         return false;
       }
       if (!killed.containsAll(pids)) {
-        cgroup.killAll();
-        killed.addAll(pids);
+        cgroup.killAll(killed); // only the pids that showed up after the kill: the others are dying
       }
       LockSupport.parkNanos(pause);
       pause = Math.min(2 * pause, MAX_PAUSE_NANOS);
