@@ -1,5 +1,6 @@
 package dev.sockeye.zygote;
 
+import dev.sockeye.sandbox.SandboxHandle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
