@@ -9,7 +9,7 @@ import threading
 import unittest
 
 import support
-from sockeye_runtime.frames import read_frame, write_frame
+from sockeye_runtime.frames import read_frame
 from sockeye_runtime.handler import LoadedHandler
 from sockeye_runtime.instance import serve
 

@@ -61,7 +61,7 @@ class ZygoteTest(unittest.TestCase):
             phases = [m[0] for m in first["trace"]]
             self.assertEqual(phases[:3], ["child", "hot_pages_copied", "reseeded"])
             self.assertEqual(phases[-1], "handled")
-            self.assertIsInstance(first["imported"], list)
+            self.assertEqual(first["imported"], [])  # the runtime imports nothing on the fork path
             second, _ = self.invoke_once(conn)
             self.assertNotIn("trace", second)
 

@@ -62,8 +62,10 @@ class LoadedHandler:
             module.__file__ = path
             sys.modules["f"] = module
             exec(code, module.__dict__)
-        except BaseException as e:  # f.py's own code runs here: SyntaxError, ImportError, SystemExit... all
-            self.error = (type(e).__name__, str(e), traceback.format_exc())  # are reported; the instance serves on
+        # Everything: f.py's own code runs here (SyntaxError, ImportError, SystemExit...); each is reported on
+        # every event and the instance serves on.
+        except BaseException as e:
+            self.error = (type(e).__name__, str(e), traceback.format_exc())
             return
         if callable(getattr(module, "handler", None)):
             self.call, self.takes_context = module.handler, True

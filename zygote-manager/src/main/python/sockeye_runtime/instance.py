@@ -17,8 +17,10 @@ def answer_instance_request(handler, header, blobs):
         if header.get("op") != "invoke":
             return {"error": "unsupported op %r on an instance socket" % (header.get("op"),)}, []
         return invoke(handler, header, blobs)
-    except BaseException as e:  # encoding a batch's outputs runs handler code (a dict subclass's items()), which
-        return {"error": "invoke: %s: %s" % (type(e).__name__, e)}, []  # may raise anything: the loop serves on
+    # Everything: encoding a batch's outputs runs handler code (a dict subclass's items()), which may raise
+    # SystemExit too, and the loop must serve on.
+    except BaseException as e:
+        return {"error": "invoke: %s: %s" % (type(e).__name__, e)}, []
 
 
 def serve_instance(listener, function, version, code_dir):
