@@ -9,6 +9,8 @@ import dev.sockeye.executor.ExecutorSettings;
 import dev.sockeye.executor.FunctionDeployment;
 import dev.sockeye.sandbox.SandboxSettings;
 import dev.sockeye.executor.packages.PackageInstallException;
+import dev.sockeye.format.InputDecoder;
+import dev.sockeye.format.InputYaml;
 import dev.sockeye.function.InvalidFunctionException;
 import dev.sockeye.function.Requirements;
 import dev.sockeye.kafka.KafkaClients;
@@ -167,7 +169,9 @@ public final class SockeyeService implements AutoCloseable {
     @Override
     public void deployed(Registry.Deployment d) {
       String name = d.definition().name();
+      InputDecoder input;
       try {
+        input = InputDecoder.of(InputYaml.read(d.codeDir())); // travels with the code, validated at deploy
         executor.deploy(new FunctionDeployment(name, d.version(), d.codeDir(), d.definition().limits(),
             Requirements.read(d.codeDir()), d.definition().tenant()));
         deployErrors.remove(name);
@@ -184,7 +188,7 @@ public final class SockeyeService implements AutoCloseable {
       d.definition().topics().stream().map(d.definition().delivery()::deadLetterTopicFor).distinct().forEach(topics::add);
       ControlTopics.ensureTopics(admin, topics); // an external cluster may not auto-create them
       Future<String> replaced = stopBinding(name);
-      bindings.put(name, replaced.transform(v -> vertx.deployVerticle(new BindingVerticle(d.definition(), d.version(), executor, kafka, clock))));
+      bindings.put(name, replaced.transform(v -> vertx.deployVerticle(new BindingVerticle(d.definition(), d.version(), executor, kafka, clock, input))));
     }
 
     @Override
