@@ -135,7 +135,7 @@ class InputFormatTest {
     assertEquals("DecodeError", rs.get(4).getErrorType());
     var dead = TopicReader.read(SharedKafka.bootstrap(), List.of("avro-in.dlq"), 2, Duration.ofSeconds(30), false);
     assertEquals(2, dead.size());
-    ConsumerRecord<byte[], byte[]> garbage = dead.stream().filter(d -> d.offset() == 4).findFirst().orElseThrow();
+    ConsumerRecord<byte[], byte[]> garbage = dead.stream().filter(d -> header(d, DeadLetters.OFFSET).equals("4")).findFirst().orElseThrow();
     assertEquals("DecodeError", header(garbage, DeadLetters.ERROR_TYPE));
     assertTrue(header(garbage, DeadLetters.ERROR_MESSAGE).startsWith("not binary Avro of schema shop.Order"),
         header(garbage, DeadLetters.ERROR_MESSAGE));
