@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SockeyeService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SockeyeService.class);
+  /** How often the service publishes its status; {@code sockeye status} omits reports much older than this. */
+  public static final int STATUS_INTERVAL_S = 5;
 
   private final Vertx vertx;
   private final Executor executor;
@@ -75,7 +77,7 @@ public final class SockeyeService implements AutoCloseable {
     this.vertx = Vertx.vertx();
     this.producer = new KafkaProducer<>(resultsProducerConfig(settings.bootstrapServers()));
     KafkaAccess kafka = new KafkaAccess(settings.bootstrapServers(), producer, sender, instanceId(settings.dataDir()));
-    status.scheduleWithFixedDelay(this::publishStatus, 0, 5, TimeUnit.SECONDS);
+    status.scheduleWithFixedDelay(this::publishStatus, 0, STATUS_INTERVAL_S, TimeUnit.SECONDS);
     this.registry = new Registry(settings.bootstrapServers(), settings.dataDir().resolve("functions"), new Listener(kafka));
   }
 
@@ -235,7 +237,21 @@ public final class SockeyeService implements AutoCloseable {
       log.warn("bindings did not all stop cleanly: {}", e.toString());
     }
     status.shutdownNow();
+    try {
+      status.awaitTermination(5, TimeUnit.SECONDS); // a report being built must not land after the tombstone
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // A tombstone deletes this service's report, so `sockeye status` stops listing it; queued after any
+    // report already handed to the sender, and flushed by the producer's close.
+    sender.execute(() -> producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(ControlTopics.STATUS,
+        serviceId.getBytes(java.nio.charset.StandardCharsets.UTF_8), null)));
     sender.shutdown();
+    try {
+      sender.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     producer.close(Duration.ofSeconds(10));
     admin.close(Duration.ofSeconds(5));
     executor.close();
