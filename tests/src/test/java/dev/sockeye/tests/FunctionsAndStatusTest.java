@@ -75,7 +75,7 @@ class FunctionsAndStatusTest {
         .withIsolation(new Isolation(true, Path.of("/"), List.of())), Clock.systemUTC());
     String id = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
     try {
-      await().atMost(Duration.ofSeconds(20)).until(() -> cli("status").out().contains("service " + id + " (reported"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> cli("status").out().contains("service " + id + " (reported"));
     } finally {
       service.close();
     }
