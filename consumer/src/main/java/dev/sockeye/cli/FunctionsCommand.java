@@ -14,7 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sockeye functions}: the functions deployed now, from the control topic (whether or not a service runs). */
-@Command(name = "functions", description = "List the deployed functions: name, version, topics, delivery, deployed at.")
+@Command(name = "functions", mixinStandardHelpOptions = true, description = "List the deployed functions: name, version, topics, delivery, deployed at.")
 final class FunctionsCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 

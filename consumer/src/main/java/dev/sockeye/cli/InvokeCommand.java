@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
  * sandboxes as the service, without Kafka. Exit codes: 0 every event OK, 1 a handler failed (or the function
  * is invalid, or the host cannot sandbox), 2 usage.
  */
-@Command(name = "invoke", description = "Run a function directory on events locally (no Kafka): output, status, timings.")
+@Command(name = "invoke", mixinStandardHelpOptions = true, description = "Run a function directory on events locally (no Kafka): output, status, timings.")
 final class InvokeCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "The function directory (function.yaml, f.py, optional requirements.txt)")
   Path dir;
