@@ -1,12 +1,12 @@
 package dev.sockeye.binding;
 
 import dev.sockeye.executor.InvocationOutcome;
-import dev.sockeye.zygote.protocol.InvokeMode;
+import dev.sockeye.executor.CallMode;
 import dev.sockeye.executor.StartKind;
 import dev.sockeye.executor.Timings;
 import dev.sockeye.format.InputDecoder;
 import dev.sockeye.format.InputDecoder.Decoded;
-import dev.sockeye.zygote.protocol.WireEvent;
+import dev.sockeye.executor.Event;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,9 +35,9 @@ final class DecodingInvoker implements Dispatcher.Invoker {
   }
 
   @Override
-  public CompletionStage<List<InvocationOutcome>> invoke(List<WireEvent> events, InvokeMode mode) {
+  public CompletionStage<List<InvocationOutcome>> invoke(List<Event> events, CallMode mode) {
     return decoder.decodeAll(events).thenCompose(decoded -> {
-      List<WireEvent> ready = new ArrayList<>();
+      List<Event> ready = new ArrayList<>();
       for (Decoded d : decoded) {
         if (d instanceof Decoded.Ready r) {
           ready.add(r.event());

@@ -6,7 +6,7 @@ import dev.sockeye.executor.FunctionDeployment;
 import dev.sockeye.executor.HandlerCacheSettings;
 import dev.sockeye.executor.InvocationOutcome;
 import dev.sockeye.sandbox.SandboxSettings;
-import dev.sockeye.zygote.tree.TreeSettings;
+import dev.sockeye.executor.ImportCacheSettings;
 import dev.sockeye.format.InputDecoder;
 import dev.sockeye.format.InputFormat;
 import dev.sockeye.format.InputYaml;
@@ -14,7 +14,7 @@ import dev.sockeye.function.FunctionDefinition;
 import dev.sockeye.function.FunctionPackage;
 import dev.sockeye.function.HandlerCheck;
 import dev.sockeye.function.Requirements;
-import dev.sockeye.zygote.protocol.WireEvent;
+import dev.sockeye.executor.Event;
 import java.io.BufferedReader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +68,7 @@ final class InvokeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     FunctionPackage pkg = FunctionPackage.load(dir, new HandlerCheck(python));
-    List<WireEvent> events = events(pkg.definition());
+    List<Event> events = events(pkg.definition());
     Path work = Files.createTempDirectory("sockeye-invoke-");
     int failed = 0;
     try (Executor executor = executor(work)) {
@@ -87,7 +87,7 @@ final class InvokeCommand implements Callable<Integer> {
   }
 
   /** Each line's JSON is a record value, decoded as the function's input format would (Avro: the decoded dict). */
-  private List<WireEvent> events(FunctionDefinition d) throws Exception {
+  private List<Event> events(FunctionDefinition d) throws Exception {
     String source = input.file != null ? input.file.toString() : "--event";
     String text = input.file != null ? Files.readString(input.file, StandardCharsets.UTF_8) : input.event;
     List<JsonLines.Line> lines = JsonLines.read(new BufferedReader(new StringReader(text)), source, null);
@@ -96,16 +96,16 @@ final class InvokeCommand implements Callable<Integer> {
     }
     InputDecoder decoder = InputDecoder.of(InputYaml.read(dir));
     String topic = d.topics().isEmpty() ? "invoke" : d.topics().get(0);
-    List<WireEvent> events = new ArrayList<>();
+    List<Event> events = new ArrayList<>();
     for (JsonLines.Line l : lines) {
-      WireEvent raw = new WireEvent(topic, 0, l.number() - 1, System.currentTimeMillis(), null, l.value(), List.of(),
+      Event raw = new Event(topic, 0, l.number() - 1, System.currentTimeMillis(), null, l.value(), List.of(),
           topic + "-0-" + (l.number() - 1));
       events.add(decoder.settings().format() == InputFormat.AVRO ? raw : ready(decoder, raw, source, l.number()));
     }
     return events;
   }
 
-  private static WireEvent ready(InputDecoder decoder, WireEvent raw, String source, int line) throws Exception {
+  private static Event ready(InputDecoder decoder, Event raw, String source, int line) throws Exception {
     InputDecoder.Decoded d = decoder.decodeAll(List.of(raw)).get().get(0);
     if (d instanceof InputDecoder.Decoded.Undecodable u) {
       throw new IllegalArgumentException(source + " line " + line + ": " + u.reason());
@@ -123,7 +123,7 @@ final class InvokeCommand implements Callable<Integer> {
       sb = new SandboxSettings(d.area(), sandbox.base, store, hidden, d.cgroupRoot(), d.firstUid(), d.spare());
     }
     return new Executor(new ExecutorSettings(python, work, List.of(), Duration.ofSeconds(30), store, pip.settings(python),
-        TreeSettings.defaults(), HandlerCacheSettings.defaults(), sb), Clock.systemUTC());
+        ImportCacheSettings.defaults(), HandlerCacheSettings.defaults(), sb), Clock.systemUTC());
   }
 
   private static void deleteTree(Path root) throws java.io.IOException {

@@ -2,7 +2,7 @@ package dev.sockeye.format;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sockeye.zygote.protocol.WireEvent;
+import dev.sockeye.executor.Event;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -25,7 +25,7 @@ public final class InputDecoder {
   /** One event's decoding. */
   public sealed interface Decoded {
     /** Ready for the handler. */
-    record Ready(WireEvent event) implements Decoded {}
+    record Ready(Event event) implements Decoded {}
 
     /** Cannot be decoded; {@code reason} says why. */
     record Undecodable(String reason) implements Decoded {}
@@ -55,16 +55,16 @@ public final class InputDecoder {
   }
 
   /** Decodes every event; never completes exceptionally. Completes at once unless a schema registry is asked. */
-  public CompletableFuture<List<Decoded>> decodeAll(List<WireEvent> events) {
+  public CompletableFuture<List<Decoded>> decodeAll(List<Event> events) {
     List<CompletableFuture<Decoded>> each = new ArrayList<>(events.size());
-    for (WireEvent e : events) {
+    for (Event e : events) {
       each.add(decode(e).handle((d, ex) -> d != null ? d : new Decoded.Undecodable(reason(ex))));
     }
     return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
         .thenApply(v -> each.stream().map(CompletableFuture::join).toList());
   }
 
-  CompletableFuture<Decoded> decode(WireEvent e) {
+  CompletableFuture<Decoded> decode(Event e) {
     byte[] v = e.value();
     if (v == null || settings.format() == InputFormat.AUTO) {
       return CompletableFuture.completedFuture(new Decoded.Ready(e));
@@ -82,7 +82,7 @@ public final class InputDecoder {
     }
   }
 
-  private static CompletableFuture<Decoded> ready(WireEvent e) {
+  private static CompletableFuture<Decoded> ready(Event e) {
     return CompletableFuture.completedFuture(new Decoded.Ready(e));
   }
 

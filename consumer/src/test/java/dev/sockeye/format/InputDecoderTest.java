@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockeye.format.InputDecoder.Decoded;
-import dev.sockeye.zygote.protocol.WireEvent;
+import dev.sockeye.executor.Event;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +26,7 @@ class InputDecoderTest {
   private static final InputDecoder AVRO = InputDecoder.of(new InputSettings(InputFormat.AVRO, SCHEMA, null));
 
   private static Decoded decode(InputDecoder d, byte[] value) throws Exception {
-    return d.decodeAll(List.of(new WireEvent("t", 0, 0, 0, null, value, List.of(), "t-0-0"))).get().get(0);
+    return d.decodeAll(List.of(new Event("t", 0, 0, 0, null, value, List.of(), "t-0-0"))).get().get(0);
   }
 
   private static byte[] avro(String json, AvroEncoding encoding) throws Exception {
@@ -64,7 +64,7 @@ class InputDecoderTest {
       assertEquals(null, ((Decoded.Ready) d).event().value(), f.code());
     }
     assertEquals(null, ((Decoded.Ready) decode(AVRO, null)).event().value());
-    WireEvent raw = ((Decoded.Ready) decode(InputDecoder.of(new InputSettings(InputFormat.BYTES, null, null)), new byte[] {'1'})).event();
+    Event raw = ((Decoded.Ready) decode(InputDecoder.of(new InputSettings(InputFormat.BYTES, null, null)), new byte[] {'1'})).event();
     assertTrue(raw.rawValue());
     assertArrayEquals(new byte[] {'1'}, raw.value());
   }
