@@ -22,15 +22,18 @@ final class ChildService implements AutoCloseable {
     this.log = log;
   }
 
-  static ChildService start(String bootstrap, Path dataDir) throws IOException {
+  /** Starts {@code sockeye run} on {@code bootstrap} with {@code dataDir} and any {@code extraArgs} of run. */
+  static ChildService start(String bootstrap, Path dataDir, String... extraArgs) throws IOException {
     if (!Files.isRegularFile(JAR)) {
       fail(JAR.toAbsolutePath() + " is missing: run the tests with `mvn verify` from the repository root, which packages the consumer first");
     }
     Files.createDirectories(dataDir);
     Path log = dataDir.resolve("service.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", JAR.toString(), "dev.sockeye.cli.Main", "run",
-        "--bootstrap-servers", bootstrap, "--data-dir", dataDir.toString()))
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-cp", JAR.toString(), "dev.sockeye.cli.Main", "run",
+        "--bootstrap-servers", bootstrap, "--data-dir", dataDir.toString()));
+    command.addAll(List.of(extraArgs));
+    Process p = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
