@@ -20,14 +20,20 @@ import org.junit.jupiter.api.Test;
  */
 class GrafanaAndComposeTest {
   @Test
-  void everyDashboardPanelQueriesTheProvisionedPrometheus() {
+  void everyDashboardPanelAndVariableQueriesTheProvisionedPrometheus() {
     Set<String> uids = new TreeSet<>();
     for (Path file : MonitoringFiles.list(MonitoringFiles.DATASOURCES, ".yml")) {
       MonitoringFiles.read(MonitoringFiles.YAML, file).path("datasources").forEach(d -> uids.add(d.path("uid").asText()));
     }
     List<String> wrong = new ArrayList<>();
     for (Path file : MonitoringFiles.dashboardFiles()) {
-      for (JsonNode panel : MonitoringFiles.read(MonitoringFiles.JSON, file).path("panels")) {
+      JsonNode dashboard = MonitoringFiles.read(MonitoringFiles.JSON, file);
+      for (JsonNode variable : dashboard.path("templating").path("list")) {
+        if (variable.path("type").asText().equals("query") && !uids.contains(variable.path("datasource").path("uid").asText())) {
+          wrong.add(file.getFileName() + " / variable " + variable.path("name").asText() + ": datasource " + variable.path("datasource") + " is not provisioned (" + uids + ")");
+        }
+      }
+      for (JsonNode panel : dashboard.path("panels")) {
         if (panel.path("type").asText().equals("row")) {
           continue;
         }
