@@ -59,6 +59,8 @@ class PrometheusScrapeTest {
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
           assertEquals(List.of(), withoutData(prometheus, expressions), "expressions without data; target " + prometheus.targetHealth()
               + "; service log: " + service.log() + ", prometheus log: " + prometheus.log()));
+      System.out.printf("PrometheusScrapeTest: %d expressions returned data; only NaN (no observations in the window): %s%n",
+          expressions.size(), onlyNaN(prometheus, expressions));
       service.stop();
     }
   }
@@ -115,6 +117,21 @@ class PrometheusScrapeTest {
       }
     });
     return empty;
+  }
+
+  /** Expressions whose every sample is NaN: they return data, but a quantile of nothing observed in the window. */
+  private static List<String> onlyNaN(PrometheusServer prometheus, Map<String, String> expressions) {
+    List<String> nan = new ArrayList<>();
+    expressions.forEach((where, e) -> {
+      boolean allNaN = true;
+      for (var sample : prometheus.query(e)) {
+        allNaN &= sample.path("value").path(1).asText().equals("NaN");
+      }
+      if (allNaN) {
+        nan.add(where);
+      }
+    });
+    return nan;
   }
 
   private static String substitute(String expr) {
