@@ -22,6 +22,11 @@ final class ChildService implements AutoCloseable {
     this.log = log;
   }
 
+  /** With /metrics off (--metrics-port 0): several children on one host must not race for the default port. */
+  static ChildService start(String bootstrap, Path dataDir) throws IOException {
+    return start(bootstrap, dataDir, "--metrics-port", "0");
+  }
+
   /** Starts {@code sockeye run} on {@code bootstrap} with {@code dataDir} and any {@code extraArgs} of run. */
   static ChildService start(String bootstrap, Path dataDir, String... extraArgs) throws IOException {
     if (!Files.isRegularFile(JAR)) {
@@ -57,6 +62,10 @@ final class ChildService implements AutoCloseable {
 
   Path log() {
     return log;
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   @Override

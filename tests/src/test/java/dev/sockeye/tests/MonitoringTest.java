@@ -96,6 +96,9 @@ class MonitoringTest {
       assertEquals(1, s.value("sockeye_records_completed_total", "function", "metered", "outcome", "dead_letter"));
       assertEquals(0, s.value("sockeye_consumer_lag_records", "group", "sockeye-metered", "topic", "metered-in", "partition", "0"));
       assertTrue(s.value("sockeye_transactions_total", "function", "metered-eo", "result", "committed") >= 1);
+      String[] eo = {"group", "sockeye-metered-eo", "topic", "metered-eo-in", "partition", "0"};
+      assertEquals(2, s.value("sockeye_consumer_committed_offset", eo), "offsets committed in transactions count too");
+      assertEquals(0, s.value("sockeye_consumer_lag_records", eo));
     });
     Scrape s = Scrape.of(port);
     String f = "metered";
