@@ -356,7 +356,8 @@ final class Dispatcher {
     active.computeIfPresent(w.partition, (tp, n) -> n > 1 ? n - 1 : null);
     if (delivered && state != null && state.epoch() == w.epoch) {
       state.tracker().complete(w.record.offset()).ifPresent(next -> delivery.committable(w.partition, next));
-      observer.completed(w.deadLetterReason, w.sinceEvent(clock.instant()), w.publishing(clock.instant()));
+      var now = clock.instant();
+      observer.completed(w.deadLetterReason, w.sinceEvent(now), w.publishing(now));
     } // an undelivered record stays pending: the committed prefix never passes it
     updatePause();
     pump();

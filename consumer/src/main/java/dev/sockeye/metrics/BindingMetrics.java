@@ -32,7 +32,9 @@ final class BindingMetrics implements BindingObserver {
   private final MeterRegistry registry;
   private final String function;
   private final Runnable onAssigned;
-  private final Map<String, Counter> invocations = new ConcurrentHashMap<>(); // status/start_kind
+  private static final String[] STATUSES = {"OK", "ERROR", "TIMEOUT", "OOM", "REJECTED"};
+  /** [status][start kind], made on first use; only the event loop touches it. */
+  private final Counter[][] invocations = new Counter[STATUSES.length][StartKind.values().length];
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Counter results;
   private final Counter deadLettered;
@@ -74,8 +76,13 @@ final class BindingMetrics implements BindingObserver {
   public void invoked(InvocationOutcome outcome, Duration queued) {
     inFlight.decrementAndGet();
     StartKind kind = outcome.startKind();
-    invocations.computeIfAbsent(status(outcome) + "/" + kind, k -> counter(registry, INVOCATIONS, "Invocations of a handler on one record",
-        FUNCTION, function, STATUS, status(outcome), START_KIND, kind.name())).increment();
+    int status = status(outcome);
+    Counter c = invocations[status][kind.ordinal()];
+    if (c == null) {
+      c = counter(registry, INVOCATIONS, "Invocations of a handler on one record", FUNCTION, function, STATUS, STATUSES[status], START_KIND, kind.name());
+      invocations[status][kind.ordinal()] = c;
+    }
+    c.increment();
     Timings t = outcome.timings();
     phases[0].record(queued);
     if (kind != StartKind.WARM && kind != StartKind.UNSANDBOXED_WARM && !(outcome instanceof InvocationOutcome.Rejected)) {
@@ -88,15 +95,16 @@ final class BindingMetrics implements BindingObserver {
     }
   }
 
-  static String status(InvocationOutcome o) {
+  /** The index in STATUSES: the result record's status names. */
+  private static int status(InvocationOutcome o) {
     if (o instanceof InvocationOutcome.Succeeded) {
-      return "OK";
+      return 0;
     } else if (o instanceof InvocationOutcome.TimedOut) {
-      return "TIMEOUT";
+      return 2;
     } else if (o instanceof InvocationOutcome.OutOfMemory) {
-      return "OOM";
+      return 3;
     }
-    return o instanceof InvocationOutcome.Rejected ? "REJECTED" : "ERROR";
+    return o instanceof InvocationOutcome.Rejected ? 4 : 1;
   }
 
   @Override
