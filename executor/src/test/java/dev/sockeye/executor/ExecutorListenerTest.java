@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sockeye.zygote.protocol.WireEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +53,7 @@ class ExecutorListenerTest {
     Path dir = Files.createDirectories(code.resolve("told"));
     Files.writeString(dir.resolve("f.py"), "def handler(event, context):\n    return 1\n");
     executor.deploy(new FunctionDeployment("told", "v1", dir, new FunctionLimits(10_000, 64, 1)));
-    WireEvent event = new WireEvent("t", 0, 0, 0, null, "{}".getBytes(StandardCharsets.UTF_8), List.of(), "t-0-0");
+    Event event = new Event("t", 0, 0, 0, null, "{}".getBytes(StandardCharsets.UTF_8), List.of(), "t-0-0");
 
     executor.invoke("told", List.of(event)).get(30, TimeUnit.SECONDS);
     executor.invoke("told", List.of(event)).get(30, TimeUnit.SECONDS); // warm: no new events
