@@ -7,7 +7,7 @@ import dev.sockeye.executor.ExecutorListener;
 import dev.sockeye.executor.StartKind;
 import dev.sockeye.executor.ZygoteLookup;
 import dev.sockeye.executor.pool.PoolState;
-import dev.sockeye.executor.zygotes.NodeView;
+import dev.sockeye.executor.ZygoteNode;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,7 +41,7 @@ final class ExecutorMetrics implements ExecutorListener {
       counter(registry, ZYGOTE_LOOKUPS, "Forks by how well their zygote matched", RESULT, l.name().toLowerCase());
     }
     Gauge.builder(ZYGOTE_NODES, executor, e -> e.zygoteTree().size()).description("Nodes of the zygote tree").register(registry);
-    Gauge.builder(ZYGOTE_MEMORY, executor, e -> e.zygoteTree().stream().mapToLong(NodeView::pssBytes).sum())
+    Gauge.builder(ZYGOTE_MEMORY, executor, e -> e.zygoteTree().stream().mapToLong(ZygoteNode::pssBytes).sum())
         .description("Memory (PSS) of the running zygotes").register(registry);
     Gauge.builder(ZYGOTE_MEMORY_BUDGET, () -> zygoteBudgetBytes).description("Memory the zygote tree may hold").register(registry);
     Gauge.builder(PACKAGE_STORE, executor, e -> e.packages().sizeBytes()).description("Bytes on disk in the package store").register(registry);

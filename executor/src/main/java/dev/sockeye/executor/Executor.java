@@ -4,20 +4,20 @@ import dev.sockeye.executor.packages.InstalledPackage;
 import dev.sockeye.executor.packages.PackageStore;
 import dev.sockeye.executor.pool.InstancePool;
 import dev.sockeye.executor.pool.PoolState;
-import dev.sockeye.executor.sandbox.SandboxSpec;
-import dev.sockeye.executor.sandbox.Sandboxes;
-import dev.sockeye.executor.sandbox.cgroup.CgroupLimits;
-import dev.sockeye.executor.zygotes.ImportNeeds;
-import dev.sockeye.executor.zygotes.NodeView;
-import dev.sockeye.executor.zygotes.PackagePaths;
-import dev.sockeye.executor.zygotes.ZygoteTree;
+import dev.sockeye.sandbox.SandboxSpec;
+import dev.sockeye.sandbox.Sandboxes;
+import dev.sockeye.sandbox.cgroup.CgroupLimits;
+import dev.sockeye.zygote.tree.HeldPackage;
+import dev.sockeye.zygote.tree.ImportNeeds;
+import dev.sockeye.zygote.tree.PackagePaths;
+import dev.sockeye.zygote.tree.ZygoteTree;
 import dev.sockeye.zygote.Instance;
 import dev.sockeye.zygote.InstanceSpec;
-import dev.sockeye.zygote.SandboxHandle;
+import dev.sockeye.sandbox.SandboxHandle;
 import dev.sockeye.zygote.ZygoteManager;
 import dev.sockeye.zygote.ZygoteSettings;
-import dev.sockeye.zygote.protocol.InvokeMode;
-import dev.sockeye.zygote.protocol.WireEvent;
+import dev.sockeye.zygote.invoke.InvokeMode;
+import dev.sockeye.zygote.invoke.WireEvent;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -75,10 +75,10 @@ public final class Executor implements AutoCloseable {
       this.sandboxes = Sandboxes.start(settings.sandbox(), settings.python(), clock);
       this.paths = new PackagePaths(settings.packageStore(), Path.of("/packages"));
     }
-    this.zygotes = new ZygoteManager(new ZygoteSettings(
-        settings.python(), settings.workDir(), settings.preloadModules(), settings.zygoteStartTimeout()), clock, sandboxes);
+    this.zygotes = new ZygoteManager(new ZygoteSettings(settings.python(), settings.workDir(),
+        settings.preloadModules(), settings.zygoteStartTimeout(), settings.tree().sparesPerZygote()), clock, sandboxes);
     this.store = new PackageStore(settings.packageStore(), settings.pip());
-    this.tree = new ZygoteTree(zygotes, settings.tree(), builder, paths);
+    this.tree = new ZygoteTree(zygotes, settings.tree().tree(), builder, paths);
     long reapMs = Math.max(50, Math.min(1_000, Math.min(settings.handlerCache().idleTimeout().toMillis(),
         settings.handlerCache().freezeAfter().toMillis()) / 2));
     timer.scheduleWithFixedDelay(this::scaleDown, reapMs, reapMs, TimeUnit.MILLISECONDS);
@@ -107,11 +107,11 @@ public final class Executor implements AutoCloseable {
     }
   }
 
-  private List<InstalledPackage> install(FunctionDeployment d) {
+  private List<HeldPackage> install(FunctionDeployment d) {
     if (d.requirements().isEmpty()) {
       return List.of();
     }
-    return store.installAll(d.requirements(), "requirements.txt of " + d.name());
+    return InstalledPackage.held(store.installAll(d.requirements(), "requirements.txt of " + d.name()));
   }
 
   /** Sends lifecycle events (instance starts, sandbox setup and teardown, zygote lookups) to {@code l} from now on. */
@@ -155,7 +155,7 @@ public final class Executor implements AutoCloseable {
 
   /** Adds a zygote tree node holding {@code requirements}' closure, built in the background. Blocking (installs). */
   public void seedZygote(String tenant, List<String> requirements) {
-    tree.seed(tenant, store.installAll(requirements, "zygote tree node " + requirements));
+    tree.seed(tenant, InstalledPackage.held(store.installAll(requirements, "zygote tree node " + requirements)));
   }
 
   /** Retires the function; later invocations are rejected. */
@@ -167,23 +167,25 @@ public final class Executor implements AutoCloseable {
   }
 
   /** Never blocks; completes with one outcome per event, in order, and never completes exceptionally. */
-  public CompletableFuture<List<InvocationOutcome>> invoke(String function, List<WireEvent> events) {
-    return invoke(function, events, InvokeMode.EACH);
+  public CompletableFuture<List<InvocationOutcome>> invoke(String function, List<Event> events) {
+    return invoke(function, events, CallMode.EACH);
   }
 
   /**
-   * As {@link #invoke(String, List)}; with {@link InvokeMode#BATCH} the handler gets the events as one
+   * As {@link #invoke(String, List)}; with {@link CallMode#BATCH} the handler gets the events as one
    * list and may fail some of them (batchItemFailures), which come back as {@code Failed} outcomes.
    */
-  public CompletableFuture<List<InvocationOutcome>> invoke(String function, List<WireEvent> events, InvokeMode mode) {
+  public CompletableFuture<List<InvocationOutcome>> invoke(String function, List<Event> events, CallMode mode) {
     InstancePool pool = pools.get(function);
     if (pool == null || closed.get()) {
       InvocationOutcome rejected = new InvocationOutcome.Rejected(
           closed.get() ? "executor is closing" : "function " + function + " is not deployed");
       return CompletableFuture.completedFuture(events.stream().map(e -> rejected).toList());
     }
-    return sandboxes != null ? pool.submit(events, mode)
-        : pool.submit(events, mode).thenApply(outcomes -> outcomes.stream().map(Unsandboxed::relabel).toList());
+    List<WireEvent> wire = WireEvents.of(events);
+    InvokeMode wireMode = mode == CallMode.BATCH ? InvokeMode.BATCH : InvokeMode.EACH;
+    return sandboxes != null ? pool.submit(wire, wireMode)
+        : pool.submit(wire, wireMode).thenApply(outcomes -> outcomes.stream().map(Unsandboxed::relabel).toList());
   }
 
   /** The version a function runs, if deployed. */
@@ -196,8 +198,9 @@ public final class Executor implements AutoCloseable {
   }
 
   /** The zygote tree, for status. */
-  public List<NodeView> zygoteTree() {
-    return tree.snapshot();
+  public List<ZygoteNode> zygoteTree() {
+    return tree.snapshot().stream().map(v -> new ZygoteNode(v.id(), v.parentId(), v.tenant(), v.packages(), v.pid(),
+        v.pssBytes(), v.hits(), v.savedMicros(), v.replicas())).toList();
   }
 
   public PackageStore packages() {

@@ -1,6 +1,6 @@
 package dev.sockeye.executor;
 
-import dev.sockeye.zygote.SandboxHandle;
+import dev.sockeye.sandbox.SandboxHandle;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

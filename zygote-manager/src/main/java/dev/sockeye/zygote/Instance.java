@@ -1,12 +1,13 @@
 package dev.sockeye.zygote;
 
+import dev.sockeye.sandbox.SandboxHandle;
 import dev.sockeye.zygote.process.Liveness;
 import dev.sockeye.zygote.process.UnixSockets;
 import dev.sockeye.zygote.protocol.Frame;
 import dev.sockeye.zygote.protocol.Frames;
 import dev.sockeye.zygote.protocol.InvokeCodec;
-import dev.sockeye.zygote.protocol.InvokeReply;
-import dev.sockeye.zygote.protocol.InvokeRequest;
+import dev.sockeye.zygote.invoke.InvokeReply;
+import dev.sockeye.zygote.invoke.InvokeRequest;
 import dev.sockeye.zygote.protocol.WireFormatException;
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.sockeye.zygote.process;
 
-import dev.sockeye.zygote.SandboxHandle;
+import dev.sockeye.sandbox.SandboxHandle;
 import dev.sockeye.zygote.protocol.ForkReply;
 import dev.sockeye.zygote.protocol.ForkRequest;
 import dev.sockeye.zygote.protocol.ForkZygoteRequest;
@@ -188,7 +188,7 @@ public final class ZygoteProcess implements AutoCloseable {
     }
   }
 
-  /** The pooled spares now, still pooled (benchmarks wait for them to be prepared). */
+  /** The pooled spares now, still pooled (the manager waits for them to be prepared when asked to settle). */
   public List<Spare> pooledSpares() {
     synchronized (spares) {
       return List.copyOf(spares);

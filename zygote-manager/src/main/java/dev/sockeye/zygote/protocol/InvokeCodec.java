@@ -1,5 +1,13 @@
 package dev.sockeye.zygote.protocol;
 
+import dev.sockeye.zygote.invoke.EventReply;
+import dev.sockeye.zygote.invoke.InvokeReply;
+import dev.sockeye.zygote.invoke.InvokeRequest;
+import dev.sockeye.zygote.invoke.Raised;
+import dev.sockeye.zygote.invoke.Returned;
+import dev.sockeye.zygote.invoke.TraceMark;
+import dev.sockeye.zygote.invoke.WireEvent;
+import dev.sockeye.zygote.invoke.WireHeader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
