@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       ProduceCommand.class,
       ResultsCommand.class,
       StatusCommand.class,
+      FunctionsCommand.class,
+      InvokeCommand.class,
       DemoCommand.class,
       BaseCommand.class
     })

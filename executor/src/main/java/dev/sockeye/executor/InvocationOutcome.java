@@ -13,9 +13,14 @@ public sealed interface InvocationOutcome {
   record Succeeded(byte[] output, String contentType, StartKind startKind, Timings timings)
       implements InvocationOutcome {}
 
-  /** The handler raised, could not be loaded, or its instance crashed. */
-  record Failed(String errorType, String errorMessage, StartKind startKind, Timings timings)
-      implements InvocationOutcome {}
+  /** The handler raised, could not be loaded, or its instance crashed; {@code traceback} is Python's, or "". */
+  record Failed(String errorType, String errorMessage, StartKind startKind, Timings timings, String traceback)
+      implements InvocationOutcome {
+    /** Without a traceback (a crash, a timeout of a batch item, a record that did not decode). */
+    public Failed(String errorType, String errorMessage, StartKind startKind, Timings timings) {
+      this(errorType, errorMessage, startKind, timings, "");
+    }
+  }
 
   /** The handler ran past the function's timeout; its instance was killed. */
   record TimedOut(long timeoutMs, StartKind startKind, Timings timings) implements InvocationOutcome {}

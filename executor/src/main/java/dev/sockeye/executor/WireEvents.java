@@ -23,6 +23,6 @@ final class WireEvents {
       headers.add(new WireHeader(h.name(), h.value()));
     }
     return new WireEvent(e.topic(), e.partition(), e.offset(), e.timestamp(), e.key(), e.value(), headers,
-        e.idempotencyKey());
+        e.idempotencyKey(), e.rawValue());
   }
 }

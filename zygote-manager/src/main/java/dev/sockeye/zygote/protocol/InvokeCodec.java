@@ -36,6 +36,9 @@ public final class InvokeCodec {
     node.put("timestamp", event.timestamp());
     putBlob(node, "key", event.key(), blobs);
     putBlob(node, "value", event.value(), blobs);
+    if (event.rawValue()) {
+      node.put("value_format", "bytes"); // absent: JSON when it parses, else bytes
+    }
     ArrayNode headers = node.putArray("headers");
     for (WireHeader h : event.headers()) {
       ArrayNode pair = headers.addArray().add(h.name());
