@@ -49,6 +49,11 @@ final class Dispatcher {
 
   private record PartitionState(long epoch, OffsetTracker tracker) {}
 
+  /** What a bounded binding (a replay) adds: the record a handler sees for a consumed one, and who hears of delivered inputs. */
+  record Hooks(java.util.function.UnaryOperator<ConsumerRecord<byte[], byte[]>> present, Bounded.Observer observer) {
+    static final Hooks NONE = new Hooks(r -> r, null);
+  }
+
   private final FunctionDefinition function;
   private final DeliverySettings settings;
   private final Invoker invoker;
@@ -58,6 +63,7 @@ final class Dispatcher {
   private final Clock clock;
   private final RetryPolicy retry;
   private final ResultRecords records;
+  private final Hooks hooks;
   private final int maxInFlight;
   private final int maxUnacknowledged;
   private final int pauseAbove;
@@ -80,6 +86,12 @@ final class Dispatcher {
 
   Dispatcher(FunctionDefinition function, ResultRecords records, Invoker invoker, Delivery delivery, Loop loop,
              Consumer<Set<TopicPartition>> pauser, RetryPolicy retry, Clock clock) {
+    this(function, records, invoker, delivery, loop, pauser, retry, clock, Hooks.NONE);
+  }
+
+  Dispatcher(FunctionDefinition function, ResultRecords records, Invoker invoker, Delivery delivery, Loop loop,
+             Consumer<Set<TopicPartition>> pauser, RetryPolicy retry, Clock clock, Hooks hooks) {
+    this.hooks = hooks;
     this.function = function;
     this.settings = function.delivery();
     this.records = records;
@@ -171,7 +183,7 @@ final class Dispatcher {
       if (state == null || state.epoch() > pollEpoch || stopping || revoking.contains(tp)) {
         continue; // no longer ours: the next owner (or our restart) consumes it from the committed offset
       }
-      Work w = new Work(r, tp, state.epoch(), now);
+      Work w = new Work(r, hooks.present().apply(r), tp, state.epoch(), now);
       state.tracker().begin(r.offset());
       queue.add(w);
     }
@@ -230,7 +242,7 @@ final class Dispatcher {
     List<Event> events = new ArrayList<>(unit.size());
     for (Work w : unit) {
       w.attempts++;
-      events.add(Events.of(w.record));
+      events.add(Events.of(w.presented));
     }
     CallMode mode = settings.batch().batched() ? CallMode.BATCH : CallMode.EACH;
     invoker.invoke(events, mode).whenComplete((outcomes, e) -> inbox.post(() -> outcomes(unit, outcomes)));
@@ -253,7 +265,7 @@ final class Dispatcher {
         again.add(w);
         continue;
       }
-      Decision d = retry.decide(o, w.attempts, w.record.timestamp(), clock.instant());
+      Decision d = retry.decide(o, w.attempts, w.presented.timestamp(), clock.instant());
       if (d instanceof Decision.Retry && draining(w)) {
         finish(w, false);
       } else if (d instanceof Decision.Retry r) {
@@ -317,9 +329,11 @@ final class Dispatcher {
    * record's result precede it on the result topic.
    */
   private void emit(Work w, InvocationOutcome o, DeadLetters.Failure failure, int attempt) {
-    Destinations to = destinations.computeIfAbsent(w.record.topic(),
+    Destinations to = destinations.computeIfAbsent(w.presented.topic(),
         topic -> new Destinations(function.resultTopicFor(topic), settings.deadLetterTopicFor(topic)));
-    var subject = new ResultRecords.Subject(w.record, w.polledAt, w.attempts, to.results(), to.deadLetters(), failure);
+    var subject = new ResultRecords.Subject(w.record, w.presented, w.polledAt, w.attempts, to.results(), to.deadLetters(), failure);
+    w.outcome = o;
+    w.deadLettered = failure != null;
     var written = delivery.deliver(records.emission(subject, o));
     if (release(w)) {
       unacknowledged++;
@@ -357,6 +371,9 @@ final class Dispatcher {
     PartitionState state = partitions.get(w.partition);
     active.computeIfPresent(w.partition, (tp, n) -> n > 1 ? n - 1 : null);
     if (delivered && state != null && state.epoch() == w.epoch) {
+      if (hooks.observer() != null) {
+        hooks.observer().delivered(w.partition, w.record.offset(), w.outcome, w.deadLettered);
+      }
       state.tracker().complete(w.record.offset()).ifPresent(next -> delivery.committable(w.partition, next));
     } // an undelivered record stays pending: the committed prefix never passes it
     updatePause();
@@ -385,6 +402,11 @@ final class Dispatcher {
     if (changed) {
       pauser.accept(Set.copyOf(paused));
     }
+  }
+
+  /** Records of {@code tp} polled and not yet dispatched. */
+  int buffered(TopicPartition tp) {
+    return queue.buffered(tp);
   }
 
   /** Records polled and not yet dispatched, for status and tests. */
