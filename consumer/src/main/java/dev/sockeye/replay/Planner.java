@@ -37,7 +37,8 @@ final class Planner {
   }
 
   /** Resolves the plan; a file is staged only when {@code stage} (its line count is what a dry run shows). */
-  static ReplayPlan plan(String bootstrap, Admin admin, ReplayRequest req, String name, Registry.Deployment d, boolean stage) {
+  static ReplayPlan plan(String bootstrap, Admin admin, ReplayRequest req, String name, Registry.Deployment d, boolean stage,
+                       java.io.PrintStream warnings) {
     FunctionDefinition f = d.definition();
     String base = baseTopic(f, req.source());
     String results = req.resultTopic() != null ? req.resultTopic() : f.resultTopicFor(base) + ".replay." + name;
@@ -55,13 +56,14 @@ final class Planner {
     FileStager stager = new FileStager(bootstrap, f.name(), base, deadLetters);
     if (!stage) {
       FileStager.Staged counted = stager.count(file.path());
+      counted.problems().forEach(p -> warnings.println("warning: " + p));
       return new ReplayPlan(name, f.name(), d.version(), ReplayPlan.Kind.FILE, file.label(),
           Map.of(new TopicPartition(staging, 0), new Range(0, counted.records())), results, deadLetters, counted.malformed());
     }
     recreate(admin, staging);
     ensure(admin, List.of(deadLetters));
     FileStager.Staged staged = stager.stage(file.path(), staging);
-    staged.problems().forEach(p -> System.err.println("sockeye replay: " + p));
+    staged.problems().forEach(p -> warnings.println("warning: " + p));
     if (staged.records() == 0) {
       throw new UsageException("--file " + file.path() + ": no records to replay" + (staged.malformed() > 0
           ? " (" + staged.malformed() + " malformed lines were dead-lettered to " + deadLetters + ")" : ""));

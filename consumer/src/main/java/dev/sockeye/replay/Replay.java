@@ -56,7 +56,7 @@ public final class Replay {
       stored.ifPresent(p -> checkSame(p, req));
       Registry.Deployment d = deployment(bootstrap, env.service().dataDir(), req.function(), stored.map(ReplayPlan::version).orElse(req.version()));
       if (req.dryRun()) {
-        ReplayPlan plan = stored.orElseGet(() -> Planner.plan(bootstrap, admin, req, name, d, false));
+        ReplayPlan plan = stored.orElseGet(() -> Planner.plan(bootstrap, admin, req, name, d, false, out));
         out.print(PlanText.of(plan, Committed.of(admin, plan), Estimate.of(bootstrap, d.definition(), req.ratePerSecond()), stored.isPresent(),
             req.redriveToSource()));
         return new Outcome(plan, null, false, 0, 0);
@@ -67,7 +67,7 @@ public final class Replay {
         plan = stored.get();
         out.println("resuming replay " + name + " of " + plan.function() + " (" + plan.source() + ")");
       } else {
-        plan = Planner.plan(bootstrap, admin, req, name, d, true);
+        plan = Planner.plan(bootstrap, admin, req, name, d, true, out);
         ReplayStore.save(bootstrap, plan);
         out.println("replay " + name + " of " + plan.function() + " version " + plan.version().substring(0, 12) + " (" + plan.source()
             + "); rerun with --name " + name + " to resume it if it is stopped");
