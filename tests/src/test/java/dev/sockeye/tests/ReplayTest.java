@@ -224,6 +224,33 @@ class ReplayTest {
   }
 
   @Test
+  void replaySigkilledMidwayAndRunAgainUnderItsNameLosesNothing() throws Exception {
+    Cluster.createTopic("rp-kill-in", 2);
+    deploy("rp-kill", "rp-kill-in", "", BATCHED);
+    Cluster.sendMany("rp-kill-in", 8_000, 50);
+    awaitLiveCaughtUp("sockeye-rp-kill", "rp-kill-in");
+    Map<Integer, Long> liveBefore = Cluster.committed("sockeye-rp-kill", "rp-kill-in");
+    String results = "rp-kill-in.results.replay.kill1";
+
+    try (ChildService child = ChildService.command(dataDir, "replay-kill1.log", "replay", "rp-kill", "--topic", "rp-kill-in",
+        "--name", "kill1", "--rate", "1000", "--bootstrap-servers", SharedKafka.bootstrap(), "--data-dir", dataDir.toString())) {
+      await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> Cluster.endOffsets(results).values().stream().mapToLong(Long::longValue).sum() >= 2_000);
+      child.kill9();
+      long done = Cluster.endOffsets(results).values().stream().mapToLong(Long::longValue).sum();
+      assertTrue(done < 8_000, "the replay finished before it was killed (" + done + " results); log: " + child.log());
+    }
+    assertEquals(liveBefore, Cluster.committed("sockeye-rp-kill", "rp-kill-in"), "the live group's offsets moved");
+
+    Run resumed = replay("rp-kill", "--topic", "rp-kill-in", "--name", "kill1");
+
+    assertEquals(0, resumed.code(), resumed.err() + resumed.out());
+    assertTrue(resumed.out().contains("resuming replay kill1"), resumed.out());
+    Map<String, Integer> counts = Cluster.resultCounts(results, 8_000, Duration.ofSeconds(30), false);
+    assertEquals(8_000, counts.size(), "inputs without a replay result");
+    assertEquals(liveBefore, Cluster.committed("sockeye-rp-kill", "rp-kill-in"), "the live group's offsets moved");
+  }
+
+  @Test
   void dryRunPrintsThePlanAndRunsNothing() throws Exception {
     Cluster.createTopic("rp-dry-in", 3);
     deploy("rp-dry", "rp-dry-in", "", BATCHED);
