@@ -1,5 +1,6 @@
-package dev.sockeye.cli;
+package dev.sockeye.bench;
 
+import dev.sockeye.cli.KafkaTarget;
 import dev.sockeye.control.Deployer;
 import dev.sockeye.function.FunctionPackage;
 import dev.sockeye.function.HandlerCheck;
