@@ -111,7 +111,7 @@ class ReplayTest {
     Map<Integer, Long> liveBefore = Cluster.committed("sockeye-rp-range", "rp-range-in");
     int liveResults = Cluster.allResults("rp-range-in.results").size();
 
-    Run run = replay("rp-range", "--topic", "rp-range-in", "--partitions", "0", "--from", "1000", "--to", "11000", "--name", "range1");
+    Run run = replay("rp-range", "--topic", "rp-range-in", "--partitions", "0", "--from", "1234", "--to", "11234", "--name", "range1");
 
     assertEquals(0, run.code(), run.err() + run.out());
     assertTrue(run.out().contains("replay complete: 10,000 of 10,000"), run.out());
@@ -128,10 +128,18 @@ class ReplayTest {
       offsets.add(res.getOffset());
     }
     assertEquals(10_000, offsets.size(), "one result per record of the range");
-    assertEquals(new TreeSet<>(offsets), java.util.stream.LongStream.range(1000, 11_000).boxed().collect(Collectors.toCollection(TreeSet::new)));
+    assertEquals(new TreeSet<>(offsets), java.util.stream.LongStream.range(1234, 11_234).boxed().collect(Collectors.toCollection(TreeSet::new)));
     assertEquals(liveBefore, Cluster.committed("sockeye-rp-range", "rp-range-in"), "the live group's offsets moved");
     assertEquals(liveResults, Cluster.allResults("rp-range-in.results").size(), "the replay wrote to the live result topic");
-    assertEquals(Map.of(0, 11_000L), Cluster.committed("sockeye-replay-range1", "rp-range-in"));
+    assertEquals(Map.of(0, 11_234L), Cluster.committed("sockeye-replay-range1", "rp-range-in"));
+
+    // 10,000 records are 20 whole polls (max.poll.records 500): this range ends inside a poll
+    Run odd = replay("rp-range", "--topic", "rp-range-in", "--partitions", "1", "--from", "100", "--to", "333", "--name", "range2");
+
+    assertEquals(0, odd.code(), odd.err() + odd.out());
+    List<Long> oddOffsets = Cluster.allResults("rp-range-in.results.replay.range2").stream().map(InvocationResult::getOffset).sorted().toList();
+    assertEquals(java.util.stream.LongStream.range(100, 333).boxed().toList(), oddOffsets);
+    assertEquals(liveBefore, Cluster.committed("sockeye-rp-range", "rp-range-in"), "the live group's offsets moved");
   }
 
   @Test
