@@ -83,7 +83,7 @@ public final class BindingVerticle extends VerticleBase implements PollerSink {
         vertx.setTimer(delay, id -> task.run());
       }
     };
-    Dispatcher.Hooks hooks = bounded == null ? Dispatcher.Hooks.NONE : new Dispatcher.Hooks(bounded.present(), bounded.observer());
+    DispatchHooks hooks = bounded == null ? DispatchHooks.NONE : new DispatchHooks(bounded.present(), bounded.observer());
     dispatcher = new Dispatcher(function, new ResultRecords(function.name(), version, clock, bounded == null ? null : bounded.replayName()),
         DecodingInvoker.wrap(decoder, (events, mode) -> executor.invoke(function.name(), events, mode)), delivery, loop, poller::pause,
         new RetryPolicy(function.delivery().retry(), () -> ThreadLocalRandom.current().nextDouble()), clock, hooks);

@@ -64,6 +64,6 @@ public record Bounded(String replayName, Map<TopicPartition, Range> ranges,
     void delivered(TopicPartition consumed, long offset, InvocationOutcome outcome, boolean deadLettered);
 
     /** Every record of {@code tp}'s range was delivered (or the range held none). */
-    void partitionDone(TopicPartition tp);
+    default void partitionDone(TopicPartition tp) {}
   }
 }

@@ -49,11 +49,6 @@ final class Dispatcher {
 
   private record PartitionState(long epoch, OffsetTracker tracker) {}
 
-  /** What a bounded binding (a replay) adds: the record a handler sees for a consumed one, and who hears of delivered inputs. */
-  record Hooks(java.util.function.UnaryOperator<ConsumerRecord<byte[], byte[]>> present, Bounded.Observer observer) {
-    static final Hooks NONE = new Hooks(r -> r, null);
-  }
-
   private final FunctionDefinition function;
   private final DeliverySettings settings;
   private final Invoker invoker;
@@ -63,7 +58,7 @@ final class Dispatcher {
   private final Clock clock;
   private final RetryPolicy retry;
   private final ResultRecords records;
-  private final Hooks hooks;
+  private final DispatchHooks hooks;
   private final int maxInFlight;
   private final int maxUnacknowledged;
   private final int pauseAbove;
@@ -85,12 +80,7 @@ final class Dispatcher {
   private boolean stopping;
 
   Dispatcher(FunctionDefinition function, ResultRecords records, Invoker invoker, Delivery delivery, Loop loop,
-             Consumer<Set<TopicPartition>> pauser, RetryPolicy retry, Clock clock) {
-    this(function, records, invoker, delivery, loop, pauser, retry, clock, Hooks.NONE);
-  }
-
-  Dispatcher(FunctionDefinition function, ResultRecords records, Invoker invoker, Delivery delivery, Loop loop,
-             Consumer<Set<TopicPartition>> pauser, RetryPolicy retry, Clock clock, Hooks hooks) {
+             Consumer<Set<TopicPartition>> pauser, RetryPolicy retry, Clock clock, DispatchHooks hooks) {
     this.hooks = hooks;
     this.function = function;
     this.settings = function.delivery();
@@ -275,7 +265,7 @@ final class Dispatcher {
         again.add(w);
         delay = Math.max(delay, r.delayMs());
       } else {
-        emit(w, o, d instanceof Decision.DeadLetter dl ? failure(w, o, dl.reason()) : null, 0);
+        emit(w, o, d instanceof Decision.DeadLetter dl ? w.failure(function.name(), function.limits().timeoutMs(), o, dl.reason()) : null, 0);
       }
     }
     if (!again.isEmpty()) {
@@ -312,13 +302,6 @@ final class Dispatcher {
       waitingToRetry.remove(w);
       finish(w, false);
     });
-  }
-
-  private DeadLetters.Failure failure(Work w, InvocationOutcome o, String reason) {
-    String type = o instanceof InvocationOutcome.Failed f ? f.errorType() : "Timeout";
-    String message = o instanceof InvocationOutcome.Failed f ? f.errorMessage()
-        : "handler ran past timeout_ms=" + function.limits().timeoutMs();
-    return new DeadLetters.Failure(function.name(), w.attempts, type, message, reason, w.firstFailure);
   }
 
   /**
@@ -371,9 +354,7 @@ final class Dispatcher {
     PartitionState state = partitions.get(w.partition);
     active.computeIfPresent(w.partition, (tp, n) -> n > 1 ? n - 1 : null);
     if (delivered && state != null && state.epoch() == w.epoch) {
-      if (hooks.observer() != null) {
-        hooks.observer().delivered(w.partition, w.record.offset(), w.outcome, w.deadLettered);
-      }
+      hooks.observer().delivered(w.partition, w.record.offset(), w.outcome, w.deadLettered);
       state.tracker().complete(w.record.offset()).ifPresent(next -> delivery.committable(w.partition, next));
     } // an undelivered record stays pending: the committed prefix never passes it
     updatePause();

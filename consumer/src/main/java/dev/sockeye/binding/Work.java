@@ -31,6 +31,14 @@ final class Work {
     this.polledAt = polledAt;
   }
 
+  /** Why it is dead-lettered after its last {@code outcome}, for the dead letter's headers. */
+  dev.sockeye.binding.deadletter.DeadLetters.Failure failure(String function, int timeoutMs, dev.sockeye.executor.InvocationOutcome o,
+                                                              String reason) {
+    String type = o instanceof dev.sockeye.executor.InvocationOutcome.Failed f ? f.errorType() : "Timeout";
+    String message = o instanceof dev.sockeye.executor.InvocationOutcome.Failed f ? f.errorMessage() : "handler ran past timeout_ms=" + timeoutMs;
+    return new dev.sockeye.binding.deadletter.DeadLetters.Failure(function, attempts, type, message, reason, firstFailure);
+  }
+
   /** Keys compare by content; a null key is one lane of its own per partition. */
   Object key() {
     return presented.key() == null ? "" : ByteBuffer.wrap(presented.key());
