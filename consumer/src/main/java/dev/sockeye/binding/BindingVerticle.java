@@ -42,6 +42,8 @@ public final class BindingVerticle extends VerticleBase implements PollerSink {
   private final KafkaAccess kafka;
   private final Clock clock;
   private final InputDecoder decoder;
+  private final Bounded bounded; // null: a live binding
+  private final java.util.Set<TopicPartition> ended = new java.util.HashSet<>(); // bounded: fetched to the end, owned by the event loop
   private Poller poller;
   private Delivery delivery;
   private Dispatcher dispatcher;
@@ -55,7 +57,14 @@ public final class BindingVerticle extends VerticleBase implements PollerSink {
   /** With {@code decoder} decoding records in the function's input format (triggers.kafka.format). */
   public BindingVerticle(FunctionDefinition function, String version, Executor executor, KafkaAccess kafka, Clock clock,
       InputDecoder decoder) {
+    this(function, version, executor, kafka, clock, decoder, null);
+  }
+
+  /** A binding that runs {@code bounded}'s offset ranges (a replay) rather than following the function's topics. */
+  public BindingVerticle(FunctionDefinition function, String version, Executor executor, KafkaAccess kafka, Clock clock,
+      InputDecoder decoder, Bounded bounded) {
     this.decoder = decoder;
+    this.bounded = bounded;
     this.function = function;
     this.version = version;
     this.executor = executor;
@@ -73,7 +82,7 @@ public final class BindingVerticle extends VerticleBase implements PollerSink {
   public Future<?> start() {
     observer = observers.forBinding(function.name(), function.group());
     var subscription = new Poller.Subscription(function.topics(), function.delivery().topicPattern());
-    poller = new Poller(kafka.consumerFor(function), subscription, function.group(), function.delivery().start(), drainDeadline(), this);
+    poller = new Poller(kafka.consumerFor(function), subscription, bounded, function.group(), function.delivery().start(), drainDeadline(), this);
     delivery = function.delivery().mode() == DeliveryMode.EXACTLY_ONCE
         ? new TransactionalDelivery(function.group(), () -> kafka.transactionalProducer(function.group()),
             poller::groupMetadata, poller::rewind, 20, 1_000_000)
@@ -85,13 +94,17 @@ public final class BindingVerticle extends VerticleBase implements PollerSink {
         vertx.setTimer(delay, id -> task.run());
       }
     };
-    dispatcher = new Dispatcher(function, new ResultRecords(function.name(), version, clock),
+    DispatchHooks hooks = bounded == null ? DispatchHooks.NONE : new DispatchHooks(bounded.present(), bounded.observer());
+    dispatcher = new Dispatcher(function, new ResultRecords(function.name(), version, clock, bounded == null ? null : bounded.replayName()),
         DecodingInvoker.wrap(decoder, (events, mode) -> executor.invoke(function.name(), events, mode)), delivery, loop, poller::pause,
-        new RetryPolicy(function.delivery().retry(), () -> ThreadLocalRandom.current().nextDouble()), clock);
+        new RetryPolicy(function.delivery().retry(), () -> ThreadLocalRandom.current().nextDouble()), clock, hooks);
     dispatcher.observer = observer;
     poller.observe(observer, clock, LAG_EVERY);
     if (delivery instanceof TransactionalDelivery t) {
       t.observe(observer);
+    }
+    if (bounded != null) {
+      vertx.setPeriodic(50, id -> checkEnds());
     }
     poller.start();
     return Future.succeededFuture();
@@ -111,9 +124,26 @@ public final class BindingVerticle extends VerticleBase implements PollerSink {
   }
 
   @Override
+  public void reachedEnd(TopicPartition tp, long epoch) {
+    context.runOnContext(v -> ended.add(tp));
+  }
+
+  /** Bounded: a partition fetched to its end is done once nothing of it is queued or in flight (or awaiting its write). */
+  private void checkEnds() {
+    for (var it = ended.iterator(); it.hasNext(); ) {
+      TopicPartition tp = it.next();
+      if (dispatcher.buffered(tp) == 0 && dispatcher.inFlight(List.of(tp)) == 0) {
+        it.remove();
+        bounded.observer().partitionDone(tp);
+      }
+    }
+  }
+
+  @Override
   public void assigned(Collection<TopicPartition> parts, long epoch) {
     List<TopicPartition> copy = new ArrayList<>(parts);
     context.runOnContext(v -> {
+      ended.removeAll(copy); // a rewind: they are fetched again
       delivery.forget(copy); // a rewind after an aborted transaction: what was staged runs again
       dispatcher.assigned(copy, epoch);
     });

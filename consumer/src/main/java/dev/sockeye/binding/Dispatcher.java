@@ -58,6 +58,7 @@ final class Dispatcher {
   private final Clock clock;
   private final RetryPolicy retry;
   private final ResultRecords records;
+  private final DispatchHooks hooks;
   private final int maxInFlight;
   private final int maxUnacknowledged;
   private final int pauseAbove;
@@ -80,7 +81,8 @@ final class Dispatcher {
   BindingObserver observer = BindingObserver.NONE; // set before the first record: dispatches, outcomes, retries
 
   Dispatcher(FunctionDefinition function, ResultRecords records, Invoker invoker, Delivery delivery, Loop loop,
-             Consumer<Set<TopicPartition>> pauser, RetryPolicy retry, Clock clock) {
+             Consumer<Set<TopicPartition>> pauser, RetryPolicy retry, Clock clock, DispatchHooks hooks) {
+    this.hooks = hooks;
     this.function = function;
     this.settings = function.delivery();
     this.records = records;
@@ -172,7 +174,7 @@ final class Dispatcher {
       if (state == null || state.epoch() > pollEpoch || stopping || revoking.contains(tp)) {
         continue; // no longer ours: the next owner (or our restart) consumes it from the committed offset
       }
-      Work w = new Work(r, tp, state.epoch(), now);
+      Work w = new Work(r, hooks.present().apply(r), tp, state.epoch(), now);
       state.tracker().begin(r.offset());
       queue.add(w);
     }
@@ -231,7 +233,7 @@ final class Dispatcher {
     List<Event> events = new ArrayList<>(unit.size());
     for (Work w : unit) {
       w.attempts++;
-      events.add(Events.of(w.record));
+      events.add(Events.of(w.presented));
     }
     CallMode mode = settings.batch().batched() ? CallMode.BATCH : CallMode.EACH;
     observer.dispatched(unit.size());
@@ -256,7 +258,7 @@ final class Dispatcher {
         again.add(w);
         continue;
       }
-      Decision d = retry.decide(o, w.attempts, w.record.timestamp(), clock.instant());
+      Decision d = retry.decide(o, w.attempts, w.presented.timestamp(), clock.instant());
       if (d instanceof Decision.Retry && draining(w)) {
         finish(w, false);
       } else if (d instanceof Decision.Retry r) {
@@ -314,10 +316,10 @@ final class Dispatcher {
    * record's result precede it on the result topic.
    */
   private void emit(Work w, InvocationOutcome o, DeadLetters.Failure failure, int attempt) {
-    Destinations to = destinations.computeIfAbsent(w.record.topic(),
+    Destinations to = destinations.computeIfAbsent(w.presented.topic(),
         topic -> new Destinations(function.resultTopicFor(topic), settings.deadLetterTopicFor(topic)));
-    var subject = new ResultRecords.Subject(w.record, w.polledAt, w.attempts, to.results(), to.deadLetters(), failure);
-    w.emitting(clock.instant(), failure == null ? null : failure.reason());
+    var subject = new ResultRecords.Subject(w.record, w.presented, w.polledAt, w.attempts, to.results(), to.deadLetters(), failure);
+    w.emitting(clock.instant(), o, failure);
     var written = delivery.deliver(records.emission(subject, o));
     if (release(w)) {
       unacknowledged++;
@@ -355,6 +357,7 @@ final class Dispatcher {
     PartitionState state = partitions.get(w.partition);
     active.computeIfPresent(w.partition, (tp, n) -> n > 1 ? n - 1 : null);
     if (delivered && state != null && state.epoch() == w.epoch) {
+      hooks.observer().delivered(w.partition, w.record.offset(), w.outcome, w.deadLettered);
       state.tracker().complete(w.record.offset()).ifPresent(next -> delivery.committable(w.partition, next));
       var now = clock.instant();
       observer.completed(w.deadLetterReason, w.sinceEvent(now), w.publishing(now));
@@ -387,10 +390,8 @@ final class Dispatcher {
     }
   }
 
-  /** Records polled and not yet dispatched, for status and tests. */
-  int buffered() {
-    return queue.buffered();
+  /** Records of {@code tp} polled and not yet dispatched. */
+  int buffered(TopicPartition tp) {
+    return queue.buffered(tp);
   }
-
-  private record Destinations(String results, String deadLetters) {}
 }

@@ -48,6 +48,8 @@ final class Poller implements AutoCloseable {
 
   private final Consumer<byte[], byte[]> consumer;
   private final Subscription subscription;
+  private final Bounded bounded; // null: follow the subscription
+  private final Set<TopicPartition> ended = new HashSet<>(); // owned by the poll thread: bounded partitions past their range
   private final StartPosition start;
   private final Duration drainDeadline;
   private final PollerSink sink;
@@ -67,8 +69,15 @@ final class Poller implements AutoCloseable {
   private LagProbe lag; // owned by the poll thread; set before start
 
   Poller(Consumer<byte[], byte[]> consumer, Subscription subscription, String group, StartPosition start, Duration drainDeadline, PollerSink sink) {
+    this(consumer, subscription, null, group, start, drainDeadline, sink);
+  }
+
+  /** With {@code bounded} non-null, consumes its ranges (assigned, not subscribed) instead of {@code subscription}. */
+  Poller(Consumer<byte[], byte[]> consumer, Subscription subscription, Bounded bounded, String group, StartPosition start,
+         Duration drainDeadline, PollerSink sink) {
     this.consumer = consumer;
     this.subscription = subscription;
+    this.bounded = bounded;
     this.start = start;
     this.drainDeadline = drainDeadline;
     this.sink = sink;
@@ -114,7 +123,10 @@ final class Poller implements AutoCloseable {
 
   private void loop() {
     try {
-      if (subscription.pattern() != null) {
+      if (bounded != null) {
+        consumer.assign(bounded.ranges().keySet());
+        rewindToCommitted();
+      } else if (subscription.pattern() != null) {
         // Never follow our own output, or a pattern like "orders.*" would feed on orders.results.
         String p = "(?!sockeye\\.)(?!.*\\.(results|dlq)$)(?:" + subscription.pattern() + ")";
         consumer.subscribe(Pattern.compile(p), new Rebalance());
@@ -152,25 +164,72 @@ final class Poller implements AutoCloseable {
     groupMetadata = consumer.groupMetadata();
     if (!records.isEmpty()) {
       List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>(records.count());
-      records.forEach(list::add);
-      sink.records(list, epoch);
-      if (lag != null) {
-        lag.polled(list);
+      if (bounded == null) {
+        records.forEach(list::add);
+        if (lag != null) {
+          lag.polled(list);
+        }
+      } else {
+        records.forEach(r -> {
+          if (r.offset() < bounded.ranges().get(new TopicPartition(r.topic(), r.partition())).to()) {
+            list.add(r);
+          }
+        });
+        int chunk = Math.max(1, bounded.throttle().chunk());
+        for (int i = 0; i < list.size(); i += chunk) {
+          List<ConsumerRecord<byte[], byte[]>> part = list.subList(i, Math.min(list.size(), i + chunk));
+          bounded.throttle().acquire(part.size());
+          sink.records(new ArrayList<>(part), epoch);
+        }
+        list.clear();
+      }
+      if (!list.isEmpty()) {
+        sink.records(list, epoch);
       }
     }
     if (lag != null) {
       lag.maybeReport(consumer);
     }
+    if (bounded != null) {
+      noticeEnds();
+    }
+  }
+
+  /** A bounded partition whose position passed its range's end fetches nothing more; the sink hears of it once. */
+  private void noticeEnds() {
+    for (var e : bounded.ranges().entrySet()) {
+      TopicPartition tp = e.getKey();
+      if (!ended.contains(tp) && consumer.position(tp) >= e.getValue().to()) {
+        ended.add(tp);
+        consumer.pause(List.of(tp));
+        sink.reachedEnd(tp, epoch);
+      }
+    }
   }
 
   private void rewindToCommitted() {
     Set<TopicPartition> parts = consumer.assignment();
-    seekToCommittedOrStart(parts);
+    if (bounded != null) {
+      seekToCommittedOrRange(parts);
+    } else {
+      seekToCommittedOrStart(parts);
+    }
     if (lag != null) {
       lag.forget(parts); // polled again from the committed offsets
     }
     epoch++;
     sink.assigned(parts, epoch);
+  }
+
+  /** A bounded partition resumes at its committed offset, never before its range (nor, with none committed, elsewhere). */
+  private void seekToCommittedOrRange(Collection<TopicPartition> parts) {
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(parts), Duration.ofSeconds(30));
+    ended.removeAll(parts);
+    for (TopicPartition tp : parts) {
+      OffsetAndMetadata o = committed.get(tp);
+      long from = bounded.ranges().get(tp).from();
+      consumer.seek(tp, o == null ? from : Math.max(from, o.offset()));
+    }
   }
 
   private void seekToCommittedOrStart(Collection<TopicPartition> parts) {
@@ -204,6 +263,7 @@ final class Poller implements AutoCloseable {
   private void applyPause() {
     Set<TopicPartition> assigned = consumer.assignment();
     Set<TopicPartition> want = new HashSet<>(pauseAll.get() ? assigned : pauseWanted.get());
+    want.addAll(ended);
     want.retainAll(assigned);
     Set<TopicPartition> resume = new HashSet<>(consumer.paused());
     resume.removeAll(want);

@@ -21,6 +21,9 @@ interface PollerSink {
    */
   CompletableFuture<Void> revoking(Collection<TopicPartition> partitions);
 
+  /** A bounded binding's partition was fetched to the end of its range (in {@code epoch}): nothing more of it comes. */
+  default void reachedEnd(TopicPartition partition, long epoch) {}
+
   /** Partitions no longer owned: late results for them are dropped. */
   void released(Collection<TopicPartition> partitions);
 }

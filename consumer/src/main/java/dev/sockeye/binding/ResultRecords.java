@@ -35,23 +35,33 @@ final class ResultRecords {
   private final String version;
   private final Clock clock;
   private final byte[] functionKey;
+  private final byte[] replayName; // null unless a replay: then every result says so in a header
 
   ResultRecords(String function, String version, Clock clock) {
+    this(function, version, clock, null);
+  }
+
+  ResultRecords(String function, String version, Clock clock, String replayName) {
+    this.replayName = replayName == null ? null : replayName.getBytes(StandardCharsets.UTF_8);
     this.function = function;
     this.version = version;
     this.clock = clock;
     this.functionKey = function.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** What one finished input is about. {@code failure} is null unless it is dead-lettered. */
-  record Subject(ConsumerRecord<byte[], byte[]> record, Instant polledAt, int attempts, String resultTopic,
-                 String deadLetterTopic, DeadLetters.Failure failure) {}
+  /**
+   * What one finished input is about. {@code failure} is null unless it is dead-lettered. {@code
+   * consumed} is the record as polled (its offset is what gets committed); {@code record} the one
+   * the handler saw, which the result and the dead letter describe (they differ only in a replay).
+   */
+  record Subject(ConsumerRecord<byte[], byte[]> consumed, ConsumerRecord<byte[], byte[]> record, Instant polledAt, int attempts,
+                 String resultTopic, String deadLetterTopic, DeadLetters.Failure failure) {}
 
   Emission emission(Subject s, InvocationOutcome outcome) {
     InvocationResult result = result(s, outcome);
     ProducerRecord<byte[], byte[]> dead = s.failure() == null ? null
         : DeadLetters.of(s.record(), s.deadLetterTopic(), result.getIdempotencyKey(), s.failure());
-    return new Emission(source(s), s.record().offset(), toRecord(s, result), dead, publishUs -> metric(s, result, publishUs), () -> tooLarge(s, result));
+    return new Emission(source(s), s.consumed().offset(), toRecord(s, result), dead, publishUs -> metric(s, result, publishUs), () -> tooLarge(s, result));
   }
 
   /** The result without its output, and the input dead-lettered with the reason: nothing vanishes silently. */
@@ -62,16 +72,20 @@ final class ResultRecords {
         .setStatus(Status.ERROR).setErrorType("ResultTooLarge").setErrorMessage(message).build();
     var failure = new DeadLetters.Failure(function, s.attempts(), "ResultTooLarge", message, "result too large for " + s.resultTopic(), clock.instant());
     var dead = DeadLetters.of(s.record(), s.deadLetterTopic(), result.getIdempotencyKey(), failure);
-    return new Emission(source(s), s.record().offset(), toRecord(s, result), dead, publishUs -> metric(s, result, publishUs), null);
+    return new Emission(source(s), s.consumed().offset(), toRecord(s, result), dead, publishUs -> metric(s, result, publishUs), null);
   }
 
   private static org.apache.kafka.common.TopicPartition source(Subject s) {
-    return new org.apache.kafka.common.TopicPartition(s.record().topic(), s.record().partition());
+    return new org.apache.kafka.common.TopicPartition(s.consumed().topic(), s.consumed().partition());
   }
 
   private ProducerRecord<byte[], byte[]> toRecord(Subject s, InvocationResult result) {
     var pr = new ProducerRecord<>(s.resultTopic(), s.record().key(), AvroBytes.RESULT.encode(result));
     pr.headers().add(IDEMPOTENCY_HEADER, result.getIdempotencyKey().getBytes(StandardCharsets.UTF_8));
+    if (replayName != null) {
+      pr.headers().add(Bounded.REPLAY_HEADER, replayName);
+      pr.headers().add(Bounded.REPLAY_SOURCE_HEADER, Events.idempotencyKey(s.consumed()).getBytes(StandardCharsets.UTF_8));
+    }
     return pr;
   }
 

@@ -15,6 +15,8 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class Work {
   final ConsumerRecord<byte[], byte[]> record;
+  /** What the handler sees and the result describes: {@code record} itself, except in a replay of dead letters or files. */
+  final ConsumerRecord<byte[], byte[]> presented;
   final TopicPartition partition;
   final long epoch;
   final Instant polledAt;
@@ -24,19 +26,24 @@ final class Work {
   boolean unacknowledged; // its emission was handed to the delivery and not yet acknowledged
   Instant emittedAt; // first handed to the delivery: when publishing began
   String deadLetterReason; // why it was dead-lettered, or null
+  InvocationOutcome outcome; // its final outcome, once emitted
+  boolean deadLettered;
 
-  Work(ConsumerRecord<byte[], byte[]> record, TopicPartition partition, long epoch, Instant polledAt) {
+  Work(ConsumerRecord<byte[], byte[]> record, ConsumerRecord<byte[], byte[]> presented, TopicPartition partition, long epoch, Instant polledAt) {
     this.record = record;
+    this.presented = presented;
     this.partition = partition;
     this.epoch = epoch;
     this.polledAt = polledAt;
   }
 
-  /** The first time its emission is handed to the delivery: publishing begins. */
-  void emitting(Instant now, String deadLetterReasonOrNull) {
+  /** Its emission is handed to the delivery with outcome {@code o}; the first time, publishing begins. */
+  void emitting(Instant now, InvocationOutcome o, DeadLetters.Failure failure) {
+    outcome = o;
+    deadLettered = failure != null;
     if (emittedAt == null) {
       emittedAt = now;
-      deadLetterReason = deadLetterReasonOrNull;
+      deadLetterReason = failure == null ? null : failure.reason();
     }
   }
 
@@ -64,11 +71,11 @@ final class Work {
 
   /** Keys compare by content; a null key is one lane of its own per partition. */
   Object key() {
-    return record.key() == null ? "" : ByteBuffer.wrap(record.key());
+    return presented.key() == null ? "" : ByteBuffer.wrap(presented.key());
   }
 
   long bytes() {
-    return (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+    return (presented.key() == null ? 0 : presented.key().length) + (presented.value() == null ? 0 : presented.value().length);
   }
 
   @Override

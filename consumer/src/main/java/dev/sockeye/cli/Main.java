@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
       FunctionsCommand.class,
       InvokeCommand.class,
       DemoCommand.class,
-      BaseCommand.class
+      BaseCommand.class,
+      ReplayCommand.class
     })
 public final class Main {
   public static void main(String[] args) throws Exception {

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 final class MountNamespace {
   static final String MARKER = "SOCKEYE_PRIVATE_MOUNT_NS";
-  private static final Set<String> SANDBOXING = Set.of("run", "demo", "bench", "invoke");
+  private static final Set<String> SANDBOXING = Set.of("run", "demo", "bench", "invoke", "replay");
   private static final Path UNSHARE = Path.of("/usr/bin/unshare");
   private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
   static final int GC_PAUSE_GOAL_MS = 20;
@@ -26,7 +26,7 @@ final class MountNamespace {
   static List<String> reexecCommand(String[] args) {
     List<String> list = List.of(args);
     boolean sandboxing = !list.isEmpty() && SANDBOXING.contains(list.get(0)) && !list.contains("--unsafe-no-sandbox")
-        && !list.contains("--help") && !list.contains("-h");
+        && !list.contains("--help") && !list.contains("-h") && !list.contains("--dry-run");
     // Always once, whatever namespace we start in (the MARKER stops a second time): whether we share init's
     // namespace cannot always be read (/proc/1 may be hidden), and a private one costs nothing.
     if (!sandboxing || System.getenv(MARKER) != null || !Files.isExecutable(UNSHARE) || !isRoot()) {

@@ -5,9 +5,7 @@ import dev.sockeye.binding.KafkaAccess;
 import dev.sockeye.control.ControlTopics;
 import dev.sockeye.control.Registry;
 import dev.sockeye.executor.Executor;
-import dev.sockeye.executor.ExecutorSettings;
 import dev.sockeye.executor.FunctionDeployment;
-import dev.sockeye.sandbox.SandboxSettings;
 import dev.sockeye.executor.packages.PackageInstallException;
 import dev.sockeye.format.InputDecoder;
 import dev.sockeye.format.InputYaml;
@@ -105,19 +103,8 @@ public final class SockeyeService implements AutoCloseable {
   }
 
   private Executor startExecutor(ServiceSettings settings, Path work, Clock clock) {
-    Path store = settings.dataDir().toAbsolutePath().resolve("packages");
-    Isolation isolation = settings.isolation();
-    SandboxSettings sandbox = null;
-    if (!isolation.unsafeNoSandbox()) {
-      List<Path> hidden = new ArrayList<>(isolation.hidden());
-      hidden.add(settings.dataDir().toAbsolutePath());
-      SandboxSettings d = SandboxSettings.defaults(work.resolve("sb"), hidden);
-      sandbox = new SandboxSettings(d.area(), isolation.base(), store, hidden, d.cgroupRoot(), d.firstUid(), d.spare());
-    }
-    Caching caching = settings.caching();
     try {
-      return new Executor(new ExecutorSettings(settings.python(), work, List.of(), Duration.ofSeconds(30), store,
-          caching.pip(), caching.tree(), caching.handlerCache(), sandbox), clock);
+      return ServiceExecutor.start(settings, work, clock);
     } catch (RuntimeException e) {
       admin.close(Duration.ZERO);
       throw e;

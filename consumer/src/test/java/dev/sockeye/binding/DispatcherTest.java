@@ -89,7 +89,7 @@ class DispatcherTest {
     };
     Dispatcher.Loop loop = (delay, task) -> timers.add(new Timer(clock.millis() + delay, task));
     return new Dispatcher(f, new ResultRecords("fn", "v1", clock), invoker, delivery, loop, pauses::add,
-        new RetryPolicy(d.retry(), () -> 0.0), clock);
+        new RetryPolicy(d.retry(), () -> 0.0), clock, DispatchHooks.NONE);
   }
 
   /** Runs every timer due by now, including those they schedule. */

@@ -45,6 +45,20 @@ final class ChildService implements AutoCloseable {
     return new ChildService(p, log);
   }
 
+  /** Any sockeye command in a child JVM (e.g. a replay), its output in {@code <dataDir>/<logName>}. */
+  static ChildService command(Path dataDir, String logName, String... args) throws IOException {
+    if (!Files.isRegularFile(JAR)) {
+      fail(JAR.toAbsolutePath() + " is missing: run the tests with `mvn verify` from the repository root, which packages the consumer first");
+    }
+    Files.createDirectories(dataDir);
+    Path log = dataDir.resolve(logName);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-cp", JAR.toString(), "dev.sockeye.cli.Main"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    return new ChildService(p, log);
+  }
+
   /** SIGKILL: no shutdown hook runs, nothing is committed or flushed. Its zygotes die with it (PDEATHSIG). */
   void kill9() throws InterruptedException {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
