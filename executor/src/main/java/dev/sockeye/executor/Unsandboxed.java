@@ -20,7 +20,7 @@ final class Unsandboxed {
       return new Succeeded(s.output(), s.contentType(), k, s.timings());
     }
     if (o instanceof Failed f) {
-      return new Failed(f.errorType(), f.errorMessage(), k, f.timings());
+      return new Failed(f.errorType(), f.errorMessage(), k, f.timings(), f.traceback());
     }
     if (o instanceof TimedOut t) {
       return new TimedOut(t.timeoutMs(), k, t.timings());

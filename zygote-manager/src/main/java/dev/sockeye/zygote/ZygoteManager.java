@@ -1,5 +1,7 @@
 package dev.sockeye.zygote;
 
+import dev.sockeye.zygote.output.OutputCapture;
+import dev.sockeye.zygote.output.OutputHub;
 import dev.sockeye.zygote.process.Liveness;
 import dev.sockeye.zygote.process.PageMap;
 import dev.sockeye.zygote.process.ProcessLauncher;
@@ -25,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +82,8 @@ public final class ZygoteManager implements AutoCloseable {
   private final ReentrantLock rootsLock = new ReentrantLock();
   private final Map<String, Zygote> roots = new HashMap<>(); // guarded by rootsLock
   private final SandboxProvider sandboxes; // null: zygotes run unsandboxed
+  private final OutputHub output; // drains every forked instance's own stdout and stderr pipes
+  private final Map<String, Long> outputCaps = new java.util.concurrent.ConcurrentHashMap<>(); // function -> bytes
   private final ScheduledExecutorService watchdog = watchdog(); // kills sandboxed instances that never get ready
   // Reads instances' pagemaps off the fork and invoke paths; a learning that finds its instance gone is skipped.
   private final ExecutorService learner = Executors.newSingleThreadExecutor(r -> {
@@ -110,6 +115,25 @@ public final class ZygoteManager implements AutoCloseable {
     // Sockets first: a workDir too long for sun_path is rejected before anything is written to disk.
     this.sockets = SocketDirectory.create(settings.workDir().resolve("s"));
     this.runtime = RuntimeScript.extract(settings.python(), settings.workDir());
+    this.output = new OutputHub(clock, OutputHub.DEFAULT_LINE_BYTES);
+  }
+
+  /** Drains forked instances' stdout and stderr; its sink says where the lines go (the service log by default). */
+  public OutputHub output() {
+    return output;
+  }
+
+  /** The most output one invocation of {@code function} keeps (function.yaml's logs_max_kb); for instances forked later. */
+  public void limitOutput(String function, long bytesPerInvocation) {
+    if (bytesPerInvocation < 1) {
+      throw new IllegalArgumentException("output cap of " + function + " must be >= 1 byte, was " + bytesPerInvocation);
+    }
+    outputCaps.put(function, bytesPerInvocation);
+  }
+
+  private OutputCapture openOutput(InstanceSpec spec, long n) {
+    return output.open(spec.function(), spec.version(), spec.function() + "-" + n,
+        outputCaps.getOrDefault(spec.function(), OutputHub.DEFAULT_INVOCATION_BYTES));
   }
 
   /**
@@ -392,16 +416,22 @@ public final class ZygoteManager implements AutoCloseable {
     ForkRequest request = forkRequest(spec, socket);
     String where = "fork " + spec.function() + " from " + zygote + " through " + spare;
     Instant start = clock.instant();
+    OutputCapture out = openOutput(spec, n);
     try (UnixListener listener = UnixListener.bind(socket)) { // the spare holds its own copy once sent
-      spare.send(ZygoteCodec.encodeSpareFork(request),
-          box == null ? List.of(listener.fd()) : ZygoteCodec.forkFds(box, listener.fd()));
+      Frame frame = ZygoteCodec.encodeSpareFork(request);
+      List<Integer> fds = new ArrayList<>(box == null ? List.of(listener.fd()) : ZygoteCodec.forkFds(box, listener.fd()));
+      ZygoteCodec.attachOutput(frame, fds, out.writeFds());
+      spare.send(frame, fds);
     } catch (IOException e) {
+      out.close();
       UnixSockets.deleteQuietly(socket);
       LOG.debug("{}: the spare is gone ({}); trying another", where, e.toString());
       return null;
+    } finally {
+      out.closeWriteEnds();
     }
     Duration forkTime = Duration.between(start, clock.instant());
-    return register(awaitReady(spec.function() + "-" + n, spare.pid(), forkTime, socket, where, box), where);
+    return register(awaitReady(spec.function() + "-" + n, spare.pid(), forkTime, socket, where, box, out), where);
   }
 
   /** Keeps {@link #SPARES} spares pooled for {@code zygote}, asking it for more in the background. */
@@ -505,18 +535,26 @@ public final class ZygoteManager implements AutoCloseable {
     long n = instanceCounter.incrementAndGet();
     Path socket = instanceSocket(spec, n);
     String where = "fork " + spec.function() + " from zygote " + zygote.name() + " (pid " + zygote.pid() + ")";
+    OutputCapture out = openOutput(spec, n);
     try {
       Instant start = clock.instant();
-      ForkReply reply = zygote.fork(forkRequest(spec, socket));
+      ForkReply reply;
+      try {
+        reply = zygote.fork(forkRequest(spec, socket), out.writeFds());
+      } finally {
+        out.closeWriteEnds();
+      }
       if (reply instanceof ForkReply.Refused refused) {
         throw new ForkFailedException(where + ": " + refused.error());
       }
       Duration forkTime = Duration.between(start, clock.instant());
-      return connectForked(spec.function() + "-" + n, ((ForkReply.Forked) reply).pid(), forkTime, socket, where);
+      return connectForked(spec.function() + "-" + n, ((ForkReply.Forked) reply).pid(), forkTime, socket, where, out);
     } catch (ZygoteUnavailableException e) {
+      out.close();
       UnixSockets.deleteQuietly(socket);
       throw new ZygoteDiedException(e.getMessage(), e);
     } catch (RuntimeException e) {
+      out.close();
       UnixSockets.deleteQuietly(socket);
       throw e;
     }
@@ -536,7 +574,8 @@ public final class ZygoteManager implements AutoCloseable {
             spec.sysPath(), spec.sandbox());
   }
 
-  private Instance connectForked(String id, long pid, Duration forkTime, Path socket, String where) {
+  private Instance connectForked(String id, long pid, Duration forkTime, Path socket, String where,
+      OutputCapture out) {
     ProcessHandle process = ProcessHandle.of(pid).orElse(null);
     SocketChannel channel;
     try {
@@ -547,7 +586,7 @@ public final class ZygoteManager implements AutoCloseable {
       }
       throw new ForkFailedException(where + ": " + e.getMessage(), e);
     }
-    return register(new Instance(id, pid, forkTime, channel, socket, process, instances::remove, null), where);
+    return register(new Instance(id, pid, forkTime, channel, socket, process, instances::remove, null, out), where);
   }
 
   /**
@@ -564,21 +603,27 @@ public final class ZygoteManager implements AutoCloseable {
     ForkRequest request = forkRequest(spec, socket);
     Instant start = clock.instant();
     ForkReply reply;
+    OutputCapture out = openOutput(spec, n);
     try (UnixListener listener = UnixListener.bind(socket)) { // closed after the reply: the child holds it then
-      reply = zygote.request(process -> process.forkSandboxed(request, listener.fd()));
+      reply = zygote.request(process -> process.forkSandboxed(request, listener.fd(), out.writeFds()));
     } catch (ZygoteUnavailableException e) {
+      out.close();
       UnixSockets.deleteQuietly(socket);
       throw new ZygoteDiedException(e.getMessage(), e);
     } catch (IOException e) {
+      out.close();
       throw new ForkFailedException(where + ": " + e.getMessage(), e);
+    } finally {
+      out.closeWriteEnds();
     }
     if (reply instanceof ForkReply.Refused refused) {
+      out.close();
       UnixSockets.deleteQuietly(socket);
       throw new ForkFailedException(where + ": " + refused.error());
     }
     long pid = ((ForkReply.Forked) reply).pid();
     Duration forkTime = Duration.between(start, clock.instant());
-    return register(awaitReady(spec.function() + "-" + n, pid, forkTime, socket, where, box), where);
+    return register(awaitReady(spec.function() + "-" + n, pid, forkTime, socket, where, box, out), where);
   }
 
   /**
@@ -586,7 +631,8 @@ public final class ZygoteManager implements AutoCloseable {
    * privileges dropped, or {@code {"error":...}} if it could not get there. An instance that sends neither within
    * the start timeout is killed, which ends the wait with EOF.
    */
-  private Instance awaitReady(String id, long pid, Duration forkTime, Path socket, String where, SandboxHandle box) {
+  private Instance awaitReady(String id, long pid, Duration forkTime, Path socket, String where, SandboxHandle box,
+      OutputCapture out) {
     ProcessHandle process = ProcessHandle.of(pid).orElse(null);
     SocketChannel channel = null;
     ScheduledFuture<?> timeout = null;
@@ -604,8 +650,9 @@ public final class ZygoteManager implements AutoCloseable {
         throw new IOException(first.header().path("error").asText("unexpected first frame " + first.header()));
       }
       timeout.cancel(false);
-      return new Instance(id, pid, forkTime, channel, socket, process, instances::remove, box);
+      return new Instance(id, pid, forkTime, channel, socket, process, instances::remove, box, out);
     } catch (IOException | UncheckedIOException | WireFormatException e) {
+      out.close();
       if (timeout != null) {
         timeout.cancel(false);
       }
@@ -683,6 +730,7 @@ public final class ZygoteManager implements AutoCloseable {
     awaitExit(handedOut);
     learner.shutdownNow();
     spareFiller.shutdownNow();
+    output.close();
     launcher.close();
     sockets.close();
     watchdog.shutdownNow();

@@ -178,6 +178,18 @@ def flush_std_streams():
             pass
 
 
+def adopt_output(request, fds):
+    """Makes the instance's own pipes (write ends the JVM sent, indices stdout_fd/stderr_fd into fds) its fd 1
+    and 2, so its output is captured apart from its zygote's and from other instances'. The caller closes the
+    originals with the rest of fds. Old requests without them leave the inherited streams in place."""
+    out, err = request.get("stdout_fd"), request.get("stderr_fd")
+    if not isinstance(out, int) or not isinstance(err, int):
+        return
+    flush_std_streams()  # what the zygote (or spare) buffered is not the instance's
+    os.dup2(fds[out], 1)
+    os.dup2(fds[err], 2)
+
+
 def _truncate(text, limit):
     data = text.encode("utf-8", "replace")
     if len(data) <= limit:
@@ -455,11 +467,11 @@ def _serve(conn, handler):
         if _TRACE:
             mark("request_read")
         reply, out_blobs = answer_instance_request(handler, frame[0], frame[1])
+        flush_std_streams()  # before the reply: the JVM attributes what is in the pipes then to this invocation
         try:
             write_frame(conn, reply, out_blobs)
         except (OSError, FrameError):
             break
-        flush_std_streams()
     flush_std_streams()
     os._exit(0)
 
@@ -789,6 +801,7 @@ def run_sandboxed_instance(request, fds, forks):
     box = request["sandbox"]
     listener = socket.socket(fileno=fds[box["listen_fd"]])
     try:
+        adopt_output(request, fds)  # the originals are closed with the zygote's descriptors below
         libc = forks.libc
         enter_sandbox(libc, box, fds, keep=(listener.fileno(),))
         if not forks.zygote_alive():  # died before PDEATHSIG was set: we are in the cgroup, the JVM kills it
@@ -933,12 +946,15 @@ class HotPages:
 HOT_PAGES = HotPages()
 
 
-def run_forked_child(request, instance_listener, zygote_sockets, zygote_pid):
+def run_forked_child(request, instance_listener, zygote_sockets, zygote_pid, fds=()):
     """The instance side of fork(): never returns."""
     code = 1
     del _TRACE[:]  # the zygote's marks
     mark("child")
     try:
+        adopt_output(request, fds)
+        for fd in fds:
+            os.close(fd)
         HOT_PAGES.copy()
         mark("hot_pages_copied")
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # handlers may use subprocess, which needs wait()
@@ -988,6 +1004,7 @@ def run_plain_spare(sock, foreign_sockets, zygote_pid):
         mark("child")
         mark_spare_prepared()
         listener = socket.socket(fileno=fds[request["listen_fd"]])
+        adopt_output(request, fds)
         for fd in fds:
             if fd != listener.fileno():
                 os.close(fd)
@@ -1025,7 +1042,7 @@ def make_spares(request, zygote_sockets):
     return {"ok": True, "pids": pids}, ends
 
 
-def fork_instance(request, zygote_sockets):
+def fork_instance(request, zygote_sockets, fds=()):
     for field in ("function", "code_dir", "instance_socket"):
         if not isinstance(request.get(field), str):
             raise ValueError("fork request lacks string field %r" % field)
@@ -1041,7 +1058,7 @@ def fork_instance(request, zygote_sockets):
         os.unlink(path)
         raise
     if pid == 0:
-        run_forked_child(request, instance_listener, zygote_sockets, zygote_pid)
+        run_forked_child(request, instance_listener, zygote_sockets, zygote_pid, fds)
     mark("forked")
     instance_listener.close()
     return {"ok": True, "pid": pid, "trace": take_trace()}
@@ -1132,7 +1149,7 @@ def answer_zygote_request(header, fds, zygote_sockets, preloaded):
         if op == "fork" and header.get("sandbox") is not None:
             return fork_sandboxed(header, fds, zygote_sockets)
         if op == "fork":
-            return fork_instance(header, zygote_sockets)
+            return fork_instance(header, zygote_sockets, fds)
         if op == "fork_zygote":
             return fork_zygote(header, zygote_sockets, preloaded)
         if op == "spares":

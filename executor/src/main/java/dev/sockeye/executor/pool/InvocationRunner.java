@@ -107,7 +107,7 @@ final class InvocationRunner {
       return new Succeeded(r.output(), r.contentType(), kind, timings);
     }
     Raised e = (Raised) reply;
-    return new Failed(e.errorType(), e.errorMessage(), kind, timings);
+    return new Failed(e.errorType(), e.errorMessage(), kind, timings, e.traceback());
   }
 
   private static long micros(Duration d) {

@@ -24,6 +24,10 @@ import org.apache.avro.specific.SpecificRecordBase;
  */
 public final class AvroBytes<T extends SpecificRecordBase> {
   public static final AvroBytes<InvocationResult> RESULT = of(InvocationResult.class, InvocationResult.getClassSchema());
+  static {
+    // Results written before "traceback" was added (its last field) still decode, with traceback null.
+    RESULT.addSchema(withoutField(InvocationResult.getClassSchema(), "traceback"));
+  }
   public static final AvroBytes<InvocationMetric> METRIC = of(InvocationMetric.class, InvocationMetric.getClassSchema());
   public static final AvroBytes<FunctionSpec> SPEC = of(FunctionSpec.class, FunctionSpec.getClassSchema());
   public static final AvroBytes<FunctionCode> CODE = of(FunctionCode.class, FunctionCode.getClassSchema());
@@ -42,6 +46,20 @@ public final class AvroBytes<T extends SpecificRecordBase> {
     SpecificData model = new SpecificData(type.getClassLoader());
     model.setCustomCoders(true);
     return new AvroBytes<>(schema, model);
+  }
+
+  /**
+   * {@code schema} as it was before {@code field} was added: same names, order and types, so its fingerprint is
+   * the one an older writer put in front of its records (a fingerprint covers the canonical form only).
+   */
+  static Schema withoutField(Schema schema, String field) {
+    java.util.List<Schema.Field> fields = new java.util.ArrayList<>();
+    for (Schema.Field f : schema.getFields()) {
+      if (!f.name().equals(field)) {
+        fields.add(new Schema.Field(f, f.schema()));
+      }
+    }
+    return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
   }
 
   public byte[] encode(T record) {
