@@ -31,7 +31,7 @@ public final class OutputHub implements AutoCloseable {
 
   private final Clock clock;
   private final int lineBytes;
-  private final int[] wake = OutputLibc.pipe("waking the output thread");
+  private final int[] wake = OutputLibc.openPipe("waking the output thread");
   private final Queue<OutputCapture> added = new ConcurrentLinkedQueue<>();
   private final Queue<OutputCapture> released = new ConcurrentLinkedQueue<>();
   private final List<OutputCapture> active = new ArrayList<>(); // output thread only
@@ -71,10 +71,10 @@ public final class OutputHub implements AutoCloseable {
 
   /** New pipes for an instance of {@code function}; the caller sends {@link OutputCapture#writeFds()} with its fork. */
   public OutputCapture open(String function, String version, String instance, long invocationCapBytes) {
-    int[] out = OutputLibc.pipe("stdout of " + instance);
+    int[] out = OutputLibc.openPipe("stdout of " + instance);
     int[] err;
     try {
-      err = OutputLibc.pipe("stderr of " + instance);
+      err = OutputLibc.openPipe("stderr of " + instance);
     } catch (RuntimeException e) {
       OutputLibc.INSTANCE.close(out[0]);
       OutputLibc.INSTANCE.close(out[1]);

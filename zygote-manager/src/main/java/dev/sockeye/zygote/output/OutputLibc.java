@@ -6,7 +6,7 @@ import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 
 /** The libc calls for instance output pipes: the JDK has no pipe whose write end can be sent to another process. */
-interface OutputLibc {
+public interface OutputLibc {
   OutputLibc INSTANCE = LibraryLoader.create(OutputLibc.class).load("c");
   jnr.ffi.Runtime RUNTIME = jnr.ffi.Runtime.getRuntime(INSTANCE);
 
@@ -42,7 +42,7 @@ interface OutputLibc {
   }
 
   /** A pipe {read, write}, both close-on-exec, the read end non-blocking (the writer's end stays blocking). */
-  static int[] pipe(String purpose) {
+  static int[] openPipe(String purpose) {
     int[] fds = new int[2];
     if (INSTANCE.pipe2(fds, O_CLOEXEC) != 0) {
       throw new IllegalStateException("pipe2 for " + purpose + ": errno " + errno());
