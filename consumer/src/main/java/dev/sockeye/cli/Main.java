@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       UndeployCommand.class,
       ProduceCommand.class,
       ResultsCommand.class,
+      LogsCommand.class,
       StatusCommand.class,
       DemoCommand.class,
       BaseCommand.class,

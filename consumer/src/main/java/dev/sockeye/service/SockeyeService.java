@@ -48,6 +48,7 @@ public final class SockeyeService implements AutoCloseable {
   private final Executor executor;
   private final Admin admin;
   private final KafkaProducer<byte[], byte[]> producer;
+  private final dev.sockeye.logs.LogPublisher logs; // handler output to sockeye.logs
   private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> new Thread(r, "sockeye-send"));
   private final Registry registry;
   private final Clock clock;
@@ -72,6 +73,8 @@ public final class SockeyeService implements AutoCloseable {
     this.executor = startExecutor(settings, work, clock); // fails fast naming what the host lacks for sandboxes
     this.vertx = Vertx.vertx();
     this.producer = new KafkaProducer<>(resultsProducerConfig(settings.bootstrapServers()));
+    this.logs = new dev.sockeye.logs.LogPublisher(settings.bootstrapServers());
+    executor.handlerOutput(logs);
     KafkaAccess kafka = new KafkaAccess(settings.bootstrapServers(), producer, sender, instanceId(settings.dataDir()));
     status.scheduleWithFixedDelay(this::publishStatus, 0, 5, TimeUnit.SECONDS);
     this.registry = new Registry(settings.bootstrapServers(), settings.dataDir().resolve("functions"), new Listener(kafka));
@@ -235,6 +238,7 @@ public final class SockeyeService implements AutoCloseable {
     producer.close(Duration.ofSeconds(10));
     admin.close(Duration.ofSeconds(5));
     executor.close();
+    logs.close(); // after the instances: what they wrote last is published too
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -114,6 +114,14 @@ public final class Executor implements AutoCloseable {
   }
 
   /** True unless the executor runs handlers without isolation. */
+  /**
+   * Where forked instances' stdout, stderr and per-invocation reports go (the service log until set); the sink
+   * must never block.
+   */
+  public void handlerOutput(dev.sockeye.zygote.output.OutputSink sink) {
+    zygotes.output().sinkTo(sink);
+  }
+
   public boolean sandboxed() {
     return sandboxes != null;
   }

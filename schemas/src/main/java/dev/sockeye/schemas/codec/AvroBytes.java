@@ -2,6 +2,7 @@ package dev.sockeye.schemas.codec;
 
 import dev.sockeye.schemas.FunctionCode;
 import dev.sockeye.schemas.FunctionSpec;
+import dev.sockeye.schemas.HandlerLog;
 import dev.sockeye.schemas.InvocationMetric;
 import dev.sockeye.schemas.InvocationResult;
 import java.io.ByteArrayOutputStream;
@@ -31,6 +32,7 @@ public final class AvroBytes<T extends SpecificRecordBase> {
   public static final AvroBytes<InvocationMetric> METRIC = of(InvocationMetric.class, InvocationMetric.getClassSchema());
   public static final AvroBytes<FunctionSpec> SPEC = of(FunctionSpec.class, FunctionSpec.getClassSchema());
   public static final AvroBytes<FunctionCode> CODE = of(FunctionCode.class, FunctionCode.getClassSchema());
+  public static final AvroBytes<HandlerLog> LOG = of(HandlerLog.class, HandlerLog.getClassSchema());
 
   private final Schema schema;
   private final BinaryMessageEncoder<T> encoder;
