@@ -74,7 +74,9 @@ public final class OutputCapture implements AutoCloseable {
   /** Output from now on belongs to the invocation of {@code keys}; what the instance wrote before is reported. */
   public void begin(List<String> keys) {
     synchronized (lock) {
-      closeWindow();
+      // A line the instance had begun is not cut here: print() writes the text and its newline separately, and
+      // the newline may come after the invocation began. It completes in, and is reported with, the invocation.
+      closeWindow(false);
       current = origin(keys);
     }
   }
@@ -92,7 +94,7 @@ public final class OutputCapture implements AutoCloseable {
           read += n;
         }
       }
-      closeWindow();
+      closeWindow(true); // the runtime flushed before replying: an open line here ended without a newline
       current = instanceOrigin;
     }
   }
@@ -149,9 +151,9 @@ public final class OutputCapture implements AutoCloseable {
     hub.sink().accept(new Line(current, clock.instant(), stream == 0 ? Stream.STDOUT : Stream.STDERR, text, cut));
   }
 
-  /** Reports the window's open lines and what it dropped, then starts an empty one. */
-  private void closeWindow() {
-    for (int s = 0; s < 2; s++) {
+  /** Reports what the window dropped (and, with {@code flushLines}, its open lines), then starts an empty one. */
+  private void closeWindow(boolean flushLines) {
+    for (int s = 0; s < 2 && flushLines; s++) {
       int stream = s;
       lines[s].flush((b, len, cut) -> emit(stream, b, len, cut));
     }
@@ -179,7 +181,7 @@ public final class OutputCapture implements AutoCloseable {
       if (closed) {
         return;
       }
-      closeWindow();
+      closeWindow(true);
       closed = true;
       for (int s = 0; s < 2; s++) {
         OutputLibc.INSTANCE.close(readFds[s]);
