@@ -9,6 +9,7 @@ import dev.sockeye.executor.ExecutorSettings;
 import dev.sockeye.executor.FunctionDeployment;
 import dev.sockeye.executor.sandbox.SandboxSettings;
 import dev.sockeye.executor.packages.PackageInstallException;
+import dev.sockeye.function.FunctionYaml;
 import dev.sockeye.function.InvalidFunctionException;
 import dev.sockeye.function.Requirements;
 import dev.sockeye.kafka.KafkaClients;
@@ -171,6 +172,7 @@ public final class SockeyeService implements AutoCloseable {
     public void deployed(Registry.Deployment d) {
       String name = d.definition().name();
       try {
+        executor.limitOutput(name, 1024L * FunctionYaml.logsMaxKb(d.codeDir().resolve("function.yaml")));
         executor.deploy(new FunctionDeployment(name, d.version(), d.codeDir(), d.definition().limits(),
             Requirements.read(d.codeDir()), d.definition().tenant()));
         deployErrors.remove(name);

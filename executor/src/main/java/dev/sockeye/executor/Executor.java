@@ -122,6 +122,11 @@ public final class Executor implements AutoCloseable {
     zygotes.output().sinkTo(sink);
   }
 
+  /** The most output one invocation of {@code function} keeps (function.yaml's logs_max_kb), for instances forked later. */
+  public void limitOutput(String function, long bytesPerInvocation) {
+    zygotes.limitOutput(function, bytesPerInvocation);
+  }
+
   public boolean sandboxed() {
     return sandboxes != null;
   }

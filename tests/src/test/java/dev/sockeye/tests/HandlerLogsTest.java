@@ -174,6 +174,11 @@ class HandlerLogsTest {
     HandlerLog truncated = logs.stream().filter(l -> l.getKind() == HandlerLogKind.TRUNCATED).findFirst().orElseThrow();
     assertEquals(20001 + 400_000 - 256 * 1024, truncated.getDroppedBytes());
     assertEquals(List.of("logs-caps-in-0-0"), truncated.getIdempotencyKeys());
+
+    run("logs-small", "concurrency: 1\nlogs_max_kb: 1\n", python, List.of("{}"));
+    HandlerLog small = awaitReports("logs-small", 1).stream().filter(l -> l.getKind() == HandlerLogKind.TRUNCATED)
+        .findFirst().orElseThrow();
+    assertEquals(20001 + 400_000 - 1024, small.getDroppedBytes(), "function.yaml's logs_max_kb sets the cap");
   }
 
   @Test
