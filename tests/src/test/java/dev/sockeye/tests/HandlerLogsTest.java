@@ -238,6 +238,8 @@ class HandlerLogsTest {
     assertEquals(Status.OK, flooded.get(0).getStatus(), "the flooding handler was never blocked: " + flooded);
     long heapAfter = heapAfterGc();
     long duringMs = medianLatencyMs(during);
+    System.out.printf("200 MB flood: heap after GC %d MB -> %d MB; steady p50 %d ms before, %d ms during%n",
+        heapBefore >> 20, heapAfter >> 20, baseline, duringMs);
     assertTrue(heapAfter - heapBefore < 64L * 1024 * 1024,
         "heap grew by " + (heapAfter - heapBefore) / (1024 * 1024) + " MB after 200 MB of output");
     assertTrue(duringMs < Math.max(3 * baseline, baseline + 100),
