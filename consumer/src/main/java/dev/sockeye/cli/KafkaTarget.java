@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The cluster {@code run} and {@code demo} use: the user's, or an embedded broker they own and close. */
-final class KafkaTarget implements AutoCloseable {
+public final class KafkaTarget implements AutoCloseable {
   private final EmbeddedKafka embedded; // null for an external cluster
   private final String bootstrap;
   private final Path addressFile;
@@ -18,7 +18,7 @@ final class KafkaTarget implements AutoCloseable {
     this.addressFile = addressFile;
   }
 
-  static KafkaTarget open(String bootstrapServers, Path dataDir, int port) {
+  public static KafkaTarget open(String bootstrapServers, Path dataDir, int port) {
     if (bootstrapServers != null) {
       System.out.println("Kafka: " + bootstrapServers);
       return new KafkaTarget(null, bootstrapServers, null);
@@ -35,7 +35,7 @@ final class KafkaTarget implements AutoCloseable {
     return new KafkaTarget(kafka, kafka.bootstrapServers(), file);
   }
 
-  String bootstrap() {
+  public String bootstrap() {
     return bootstrap;
   }
 

@@ -1,10 +1,14 @@
 package dev.sockeye.cli;
 
 import java.util.List;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of sockeye.jar. */
+/**
+ * Entry point of sockeye.jar and sockeye-bench.jar. Subcommands from other modules (the bench module's
+ * {@code bench}) are found through {@link SubcommandProvider}; without one, {@code bench} says where its jar is.
+ */
 @Command(
     name = "sockeye",
     mixinStandardHelpOptions = true,
@@ -19,8 +23,7 @@ import picocli.CommandLine.Command;
       LogsCommand.class,
       StatusCommand.class,
       DemoCommand.class,
-      BaseCommand.class,
-      BenchCommand.class
+      BaseCommand.class
     })
 public final class Main {
   public static void main(String[] args) throws Exception {
@@ -36,6 +39,12 @@ public final class Main {
   /** As {@link #run(String...)}, with errors printed to {@code err}. */
   public static int run(java.io.PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    for (SubcommandProvider provider : ServiceLoader.load(SubcommandProvider.class)) {
+      cli.addSubcommand(provider.name(), provider.command());
+    }
+    if (!cli.getSubcommands().containsKey("bench")) {
+      cli.addSubcommand("bench", new MissingBench());
+    }
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("sockeye " + cmd.getCommandName() + ": " + message(e));

@@ -8,7 +8,7 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Where packages come from: pip's configured index by default, or what these options say. */
-final class PipOptions {
+public final class PipOptions {
   @Option(names = "--index-url", description = "Package index to use instead of pip's configured one")
   String indexUrl;
 
@@ -21,7 +21,7 @@ final class PipOptions {
   @Option(names = "--pip-timeout-s", defaultValue = "600", description = "Longest one pip run may take (default: ${DEFAULT-VALUE})")
   long timeoutSeconds;
 
-  PipSettings settings(Path python) {
+  public PipSettings settings(Path python) {
     return new PipSettings(python, indexUrl, findLinks, noIndex, Duration.ofSeconds(timeoutSeconds), 2L << 30);
   }
 }

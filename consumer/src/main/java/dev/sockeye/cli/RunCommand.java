@@ -9,7 +9,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import dev.sockeye.executor.HandlerCacheSettings;
-import dev.sockeye.executor.zygotes.TreeSettings;
+import dev.sockeye.zygote.tree.TreeSettings;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

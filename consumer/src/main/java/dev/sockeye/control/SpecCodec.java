@@ -1,7 +1,7 @@
 package dev.sockeye.control;
 
 import dev.sockeye.executor.FunctionLimits;
-import dev.sockeye.executor.sandbox.Network;
+import dev.sockeye.sandbox.Network;
 import dev.sockeye.function.BatchSettings;
 import dev.sockeye.function.DeliveryMode;
 import dev.sockeye.function.DeliverySettings;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sockeye.executor.FunctionLimits;
-import dev.sockeye.executor.sandbox.Network;
+import dev.sockeye.sandbox.Network;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.sockeye.service;
 
 import dev.sockeye.executor.HandlerCacheSettings;
 import dev.sockeye.executor.packages.PipSettings;
-import dev.sockeye.executor.zygotes.TreeSettings;
+import dev.sockeye.zygote.tree.TreeSettings;
 import java.nio.file.Path;
 import java.util.Objects;
 

@@ -7,7 +7,7 @@ import dev.sockeye.control.Registry;
 import dev.sockeye.executor.Executor;
 import dev.sockeye.executor.ExecutorSettings;
 import dev.sockeye.executor.FunctionDeployment;
-import dev.sockeye.executor.sandbox.SandboxSettings;
+import dev.sockeye.sandbox.SandboxSettings;
 import dev.sockeye.executor.packages.PackageInstallException;
 import dev.sockeye.function.FunctionYaml;
 import dev.sockeye.function.InvalidFunctionException;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sockeye.executor.Executor;
-import dev.sockeye.executor.zygotes.NodeView;
+import dev.sockeye.zygote.tree.NodeView;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;

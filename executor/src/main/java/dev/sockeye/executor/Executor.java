@@ -4,16 +4,17 @@ import dev.sockeye.executor.packages.InstalledPackage;
 import dev.sockeye.executor.packages.PackageStore;
 import dev.sockeye.executor.pool.InstancePool;
 import dev.sockeye.executor.pool.PoolState;
-import dev.sockeye.executor.sandbox.SandboxSpec;
-import dev.sockeye.executor.sandbox.Sandboxes;
-import dev.sockeye.executor.sandbox.cgroup.CgroupLimits;
-import dev.sockeye.executor.zygotes.ImportNeeds;
-import dev.sockeye.executor.zygotes.NodeView;
-import dev.sockeye.executor.zygotes.PackagePaths;
-import dev.sockeye.executor.zygotes.ZygoteTree;
+import dev.sockeye.sandbox.SandboxSpec;
+import dev.sockeye.sandbox.Sandboxes;
+import dev.sockeye.sandbox.cgroup.CgroupLimits;
+import dev.sockeye.zygote.tree.HeldPackage;
+import dev.sockeye.zygote.tree.ImportNeeds;
+import dev.sockeye.zygote.tree.NodeView;
+import dev.sockeye.zygote.tree.PackagePaths;
+import dev.sockeye.zygote.tree.ZygoteTree;
 import dev.sockeye.zygote.Instance;
 import dev.sockeye.zygote.InstanceSpec;
-import dev.sockeye.zygote.SandboxHandle;
+import dev.sockeye.sandbox.SandboxHandle;
 import dev.sockeye.zygote.ZygoteManager;
 import dev.sockeye.zygote.ZygoteSettings;
 import dev.sockeye.zygote.protocol.InvokeMode;
@@ -106,11 +107,11 @@ public final class Executor implements AutoCloseable {
     }
   }
 
-  private List<InstalledPackage> install(FunctionDeployment d) {
+  private List<HeldPackage> install(FunctionDeployment d) {
     if (d.requirements().isEmpty()) {
       return List.of();
     }
-    return store.installAll(d.requirements(), "requirements.txt of " + d.name());
+    return InstalledPackage.held(store.installAll(d.requirements(), "requirements.txt of " + d.name()));
   }
 
   /** True unless the executor runs handlers without isolation. */
@@ -150,7 +151,7 @@ public final class Executor implements AutoCloseable {
 
   /** Adds a zygote tree node holding {@code requirements}' closure, built in the background. Blocking (installs). */
   public void seedZygote(String tenant, List<String> requirements) {
-    tree.seed(tenant, store.installAll(requirements, "zygote tree node " + requirements));
+    tree.seed(tenant, InstalledPackage.held(store.installAll(requirements, "zygote tree node " + requirements)));
   }
 
   /** Retires the function; later invocations are rejected. */

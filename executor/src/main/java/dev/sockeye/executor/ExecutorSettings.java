@@ -1,8 +1,8 @@
 package dev.sockeye.executor;
 
 import dev.sockeye.executor.packages.PipSettings;
-import dev.sockeye.executor.sandbox.SandboxSettings;
-import dev.sockeye.executor.zygotes.TreeSettings;
+import dev.sockeye.sandbox.SandboxSettings;
+import dev.sockeye.zygote.tree.TreeSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

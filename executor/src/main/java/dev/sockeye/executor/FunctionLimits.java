@@ -1,6 +1,6 @@
 package dev.sockeye.executor;
 
-import dev.sockeye.executor.sandbox.Network;
+import dev.sockeye.sandbox.Network;
 import java.util.Objects;
 
 /**

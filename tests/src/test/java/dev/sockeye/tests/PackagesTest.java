@@ -12,7 +12,7 @@ import dev.sockeye.control.Deployer;
 import dev.sockeye.executor.FunctionLimits;
 import dev.sockeye.executor.HandlerCacheSettings;
 import dev.sockeye.executor.packages.Wheels;
-import dev.sockeye.executor.zygotes.TreeSettings;
+import dev.sockeye.zygote.tree.TreeSettings;
 import dev.sockeye.function.FunctionDefinition;
 import dev.sockeye.function.FunctionPackage;
 import dev.sockeye.kafka.TopicReader;

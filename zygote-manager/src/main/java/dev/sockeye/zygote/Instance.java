@@ -1,5 +1,6 @@
 package dev.sockeye.zygote;
 
+import dev.sockeye.sandbox.SandboxHandle;
 import dev.sockeye.zygote.output.OutputCapture;
 import dev.sockeye.zygote.process.Liveness;
 import dev.sockeye.zygote.process.UnixSockets;

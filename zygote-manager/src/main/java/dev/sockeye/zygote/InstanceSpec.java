@@ -1,5 +1,6 @@
 package dev.sockeye.zygote;
 
+import dev.sockeye.sandbox.SandboxHandle;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.sockeye.zygote;
 
+import dev.sockeye.sandbox.SandboxHandle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,16 +10,20 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The extracted sockeye_runtime.py and the command lines that run it. Immutable. */
+/**
+ * The extracted runtime (sockeye_runtime.pyz, the zipapp the build makes of src/main/python/sockeye_runtime) and
+ * the command lines that run it. Immutable.
+ */
 record RuntimeScript(Path python, Path script) {
-  private static final String RESOURCE = "sockeye_runtime.py";
+  private static final String RESOURCE = "sockeye_runtime.pyz";
 
   /** Copies the runtime from the classpath into {@code workDir}, replacing any older copy. */
   static RuntimeScript extract(Path python, Path workDir) {
     Path target = workDir.resolve(RESOURCE).toAbsolutePath();
     try (InputStream in = RuntimeScript.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException("extract " + RESOURCE + ": resource missing from the classpath");
+        throw new IllegalStateException("extract " + RESOURCE + ": resource missing from the classpath"
+            + " (zygote-manager's build makes it from src/main/python at process-resources)");
       }
       Files.createDirectories(workDir);
       Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
@@ -48,7 +53,8 @@ record RuntimeScript(Path python, Path script) {
 
   /**
    * The host's interpreter runs {@code enter}, which joins the sandbox's cgroups, a new network namespace and
-   * its root, then execs the sandbox's own interpreter on the copy of this script placed in the sandbox's /host.
+   * its root, then execs the sandbox's own interpreter on the copy of the runtime placed in the sandbox's /host
+   * (one file: a zipapp runs from any directory the zygote, root in its chroot, can read).
    */
   List<String> sandboxedZygote(SandboxHandle box, List<String> preload) {
     Path inside = box.hostRoot().resolve("host").resolve(RESOURCE);

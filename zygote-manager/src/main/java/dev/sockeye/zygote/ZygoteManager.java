@@ -1,5 +1,7 @@
 package dev.sockeye.zygote;
 
+import dev.sockeye.sandbox.SandboxHandle;
+import dev.sockeye.sandbox.SandboxProvider;
 import dev.sockeye.zygote.output.OutputCapture;
 import dev.sockeye.zygote.output.OutputHub;
 import dev.sockeye.zygote.process.Liveness;
@@ -43,6 +45,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,31 +142,39 @@ public final class ZygoteManager implements AutoCloseable {
 
   /**
    * Blocking; forks from the default tenant's root zygote, starting it lazily; if it has died, restarts it
-   * and retries once. The spec's sandbox, if any, is owned by the returned instance; if the fork fails it
-   * is closed here.
+   * and retries once ({@link #forkRetryingOnce}). The spec's sandbox, if any, is owned by the returned
+   * instance; if the fork fails it is closed here.
    */
   public Instance fork(InstanceSpec spec) {
     Objects.requireNonNull(spec, "spec");
     try {
-      return forkRetryingOnce(spec);
+      return forkRetryingOnce(() -> rootFor(spec), dead -> {}, spec);
     } catch (RuntimeException e) {
       closeSandbox(spec);
       throw e;
     }
   }
 
-  private Instance forkRetryingOnce(InstanceSpec spec) {
-    Zygote root = rootFor(spec);
+  /**
+   * Blocking: forks {@code spec} from the zygote {@code choose} returns. The one place that recovers from a dead
+   * zygote: if the fork finds it gone, it is discarded (a dead root is restarted by the next {@link #root}),
+   * {@code died} is told (so the zygote tree forgets it), and the fork is retried once on a fresh choice; a
+   * second death is a {@link ForkFailedException}. The spec's sandbox stays the caller's if this throws.
+   */
+  public Instance forkRetryingOnce(Supplier<Zygote> choose, Consumer<Zygote> died, InstanceSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    Zygote first = choose.get();
     try {
-      return forkOnce(root, spec);
-    } catch (ZygoteDiedException first) {
-      LOG.warn("{}; restarting the root zygote and retrying once", first.getMessage());
-      discard(root); // it may not look dead yet (not reaped), but its connection is gone
-      try {
-        return forkOnce(rootFor(spec), spec);
-      } catch (ZygoteDiedException second) {
-        throw new ForkFailedException(second.getMessage() + " (after restarting the zygote once)", second);
-      }
+      return forkOnce(first, spec);
+    } catch (ZygoteDiedException e) {
+      LOG.warn("{}; discarding it and retrying the fork of {} once", e.getMessage(), spec.function());
+      discard(first); // it may not look dead yet (not reaped), but its connection is gone
+      died.accept(first);
+    }
+    try {
+      return forkOnce(choose.get(), spec);
+    } catch (ZygoteDiedException second) {
+      throw new ForkFailedException(second.getMessage() + " (after restarting the zygote once)", second);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.sockeye.executor.packages;
 
+import dev.sockeye.zygote.tree.HeldPackage;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -13,5 +14,15 @@ import java.util.List;
 public record InstalledPackage(Distribution distribution, Path dir, List<String> modules) {
   public InstalledPackage {
     modules = List.copyOf(modules);
+  }
+
+  /** What the zygote tree needs of it. */
+  public HeldPackage held() {
+    return new HeldPackage(distribution.key(), dir, modules);
+  }
+
+  /** {@link #held()} of each. */
+  public static List<HeldPackage> held(List<InstalledPackage> closure) {
+    return closure.stream().map(InstalledPackage::held).toList();
   }
 }

@@ -7,7 +7,7 @@ import dev.sockeye.executor.InvocationOutcome.Succeeded;
 import dev.sockeye.executor.InvocationOutcome.TimedOut;
 import dev.sockeye.executor.StartKind;
 import dev.sockeye.zygote.Instance;
-import dev.sockeye.zygote.SandboxHandle;
+import dev.sockeye.sandbox.SandboxHandle;
 import dev.sockeye.zygote.output.HandlerOutput.Report;
 import dev.sockeye.zygote.protocol.WireEvent;
 import java.time.Clock;

@@ -10,7 +10,7 @@ import dev.sockeye.executor.StartKind;
 import dev.sockeye.executor.Timings;
 import dev.sockeye.zygote.Instance;
 import dev.sockeye.zygote.InstanceCrashedException;
-import dev.sockeye.zygote.SandboxHandle;
+import dev.sockeye.sandbox.SandboxHandle;
 import dev.sockeye.zygote.protocol.EventReply;
 import dev.sockeye.zygote.protocol.InvokeReply;
 import dev.sockeye.zygote.protocol.InvokeRequest;

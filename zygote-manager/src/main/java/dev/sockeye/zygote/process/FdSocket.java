@@ -1,5 +1,7 @@
 package dev.sockeye.zygote.process;
 
+import dev.sockeye.sandbox.sys.Libc;
+import dev.sockeye.sandbox.sys.Sys;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
@@ -16,7 +18,7 @@ import jnr.ffi.Pointer;
  * zygote manager's fork lock); {@link #close()} may be called from any thread and wakes a blocked read.
  */
 public final class FdSocket implements ByteChannel {
-  private static final SocketLibc C = SocketLibc.INSTANCE;
+  private static final Libc C = Libc.INSTANCE;
 
   private final int fd;
   private final String peer;
@@ -29,7 +31,7 @@ public final class FdSocket implements ByteChannel {
 
   /** Connects to the socket at {@code path}; {@code what} names the peer in error messages. */
   public static FdSocket connect(Path path, String what) throws IOException {
-    int fd = SocketLibc.unixSocket(path, "connect to " + what + " at " + path, C::connect);
+    int fd = UnixSocketCalls.unixSocket(path, "connect to " + what + " at " + path, C::connect);
     return new FdSocket(fd, what + " at " + path);
   }
 
@@ -48,24 +50,24 @@ public final class FdSocket implements ByteChannel {
     Pointer control = h.control();
     long n;
     do {
-      n = C.recvmsg(fd, message, SocketLibc.MSG_CMSG_CLOEXEC);
-    } while (n < 0 && SocketLibc.interrupted());
+      n = C.recvmsg(fd, message, Libc.MSG_CMSG_CLOEXEC);
+    } while (n < 0 && Sys.interrupted());
     java.lang.ref.Reference.reachabilityFence(h);
     if (n < 0) {
-      throw closedOr("recvmsg from " + peer + ": " + SocketLibc.lastError());
+      throw closedOr("recvmsg from " + peer + ": " + Sys.lastErrno());
     }
     if (n == 0) {
       throw new java.io.EOFException("recvmsg from " + peer + ": end of stream before the descriptors");
     }
     List<Integer> fds = new java.util.ArrayList<>();
     long controlLength = message.getLong(40);
-    if (controlLength >= 16 && control.getInt(8) == SocketLibc.SOL_SOCKET && control.getInt(12) == SocketLibc.SCM_RIGHTS) {
+    if (controlLength >= 16 && control.getInt(8) == Libc.SOL_SOCKET && control.getInt(12) == Libc.SCM_RIGHTS) {
       long count = (control.getLong(0) - 16) / 4;
       for (int i = 0; i < count; i++) {
         fds.add(control.getInt(16 + 4L * i));
       }
     }
-    if ((message.getInt(48) & SocketLibc.MSG_CTRUNC) != 0) {
+    if ((message.getInt(48) & Libc.MSG_CTRUNC) != 0) {
       fds.forEach(C::close);
       throw new IOException("recvmsg from " + peer + ": more than " + max + " descriptors (truncated)");
     }
@@ -75,7 +77,7 @@ public final class FdSocket implements ByteChannel {
   /** Reads and drops whatever has arrived, without waiting (so that closing does not reset the peer). */
   void drain() {
     byte[] scrap = new byte[64];
-    while (C.recv(fd, scrap, scrap.length, SocketLibc.MSG_DONTWAIT) > 0) {
+    while (C.recv(fd, scrap, scrap.length, Libc.MSG_DONTWAIT) > 0) {
       // dropped
     }
   }
@@ -92,18 +94,18 @@ public final class FdSocket implements ByteChannel {
     MessageHeader h = MessageHeader.of(bytes, fds.size());
     Pointer control = h.control();
     control.putLong(0, 16 + 4L * fds.size()); // struct cmsghdr { size_t len; int level; int type; }
-    control.putInt(8, SocketLibc.SOL_SOCKET);
-    control.putInt(12, SocketLibc.SCM_RIGHTS);
+    control.putInt(8, Libc.SOL_SOCKET);
+    control.putInt(12, Libc.SCM_RIGHTS);
     for (int i = 0; i < fds.size(); i++) {
       control.putInt(16 + 4L * i, fds.get(i));
     }
     long n;
     do {
-      n = C.sendmsg(fd, h.message(), SocketLibc.MSG_NOSIGNAL);
-    } while (n < 0 && SocketLibc.interrupted());
+      n = C.sendmsg(fd, h.message(), Libc.MSG_NOSIGNAL);
+    } while (n < 0 && Sys.interrupted());
     java.lang.ref.Reference.reachabilityFence(h);
     if (n <= 0) {
-      throw new IOException("sendmsg with " + fds.size() + " descriptors to " + peer + ": " + SocketLibc.lastError());
+      throw new IOException("sendmsg with " + fds.size() + " descriptors to " + peer + ": " + Sys.lastErrno());
     }
     return (int) n;
   }
@@ -118,12 +120,12 @@ public final class FdSocket implements ByteChannel {
       int off = 0;
       while (off < len) {
         byte[] part = off == 0 ? chunk : java.util.Arrays.copyOfRange(chunk, off, len);
-        long n = C.send(fd, part, len - off, SocketLibc.MSG_NOSIGNAL);
-        if (n < 0 && SocketLibc.interrupted()) {
+        long n = C.send(fd, part, len - off, Libc.MSG_NOSIGNAL);
+        if (n < 0 && Sys.interrupted()) {
           continue;
         }
         if (n < 0) {
-          throw closedOr("send to " + peer + ": " + SocketLibc.lastError());
+          throw closedOr("send to " + peer + ": " + Sys.lastErrno());
         }
         off += (int) n;
       }
@@ -138,9 +140,9 @@ public final class FdSocket implements ByteChannel {
     long n;
     do {
       n = C.recv(fd, chunk, chunk.length, 0);
-    } while (n < 0 && SocketLibc.interrupted());
+    } while (n < 0 && Sys.interrupted());
     if (n < 0) {
-      throw closedOr("recv from " + peer + ": " + SocketLibc.lastError());
+      throw closedOr("recv from " + peer + ": " + Sys.lastErrno());
     }
     if (n == 0) {
       return -1;
@@ -162,7 +164,7 @@ public final class FdSocket implements ByteChannel {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      C.shutdown(fd, SocketLibc.SHUT_RDWR);
+      C.shutdown(fd, Libc.SHUT_RDWR);
       C.close(fd);
     }
   }
@@ -174,7 +176,7 @@ public final class FdSocket implements ByteChannel {
    */
   private record MessageHeader(Pointer message, Pointer iov, Pointer data, Pointer control) {
     static MessageHeader of(byte[] bytes, int fds) {
-      jnr.ffi.Runtime rt = SocketLibc.RUNTIME;
+      jnr.ffi.Runtime rt = Sys.RUNTIME;
       Pointer data = Memory.allocateDirect(rt, bytes.length, true);
       data.put(0, bytes, 0, bytes.length);
       Pointer iov = Memory.allocateDirect(rt, 16, true); // struct iovec { void *base; size_t len; }

@@ -1,5 +1,6 @@
 package dev.sockeye.zygote.process;
 
+import dev.sockeye.sandbox.sys.Libc;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the only one. {@link #close()} is idempotent; one owner (the forking thread).
  */
 public final class UnixListener implements AutoCloseable {
-  private static final SocketLibc C = SocketLibc.INSTANCE;
+  private static final Libc C = Libc.INSTANCE;
 
   private final int fd;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -22,7 +23,7 @@ public final class UnixListener implements AutoCloseable {
 
   /** Binds {@code path} (which must not exist) and listens with a backlog of one: only the JVM connects. */
   public static UnixListener bind(Path path) throws IOException {
-    int fd = SocketLibc.unixSocket(path, "listen at " + path,
+    int fd = UnixSocketCalls.unixSocket(path, "listen at " + path,
         (socket, address, length) -> C.bind(socket, address, length) != 0 ? -1 : C.listen(socket, 1));
     return new UnixListener(fd);
   }

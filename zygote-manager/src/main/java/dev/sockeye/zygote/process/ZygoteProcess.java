@@ -1,6 +1,6 @@
 package dev.sockeye.zygote.process;
 
-import dev.sockeye.zygote.SandboxHandle;
+import dev.sockeye.sandbox.SandboxHandle;
 import dev.sockeye.zygote.protocol.ForkReply;
 import dev.sockeye.zygote.protocol.ForkRequest;
 import dev.sockeye.zygote.protocol.ForkZygoteRequest;

@@ -1,6 +1,6 @@
 package dev.sockeye.zygote.protocol;
 
-import dev.sockeye.zygote.SandboxHandle;
+import dev.sockeye.sandbox.SandboxHandle;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.sockeye.zygote.protocol;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sockeye.zygote.SandboxHandle;
+import dev.sockeye.sandbox.SandboxHandle;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

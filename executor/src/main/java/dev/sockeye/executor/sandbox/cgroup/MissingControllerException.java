@@ -1,8 +1,0 @@
-package dev.sockeye.executor.sandbox.cgroup;
-
-/** The host lacks a cgroup controller sandboxes need; the message names it. Not retryable. */
-public final class MissingControllerException extends RuntimeException {
-  public MissingControllerException(String message) {
-    super(message);
-  }
-}

@@ -1,2 +1,0 @@
-/** A pool of empty network namespaces (loopback only) for network: none, filled off the fork path. */
-package dev.sockeye.executor.sandbox.netns;

@@ -1,5 +1,0 @@
-/**
- * SOCK sandboxes: a root stitched from bind mounts, a pooled cgroup, a pooled empty network namespace, handed to
- * the zygote's child as descriptors; entry point {@link dev.sockeye.executor.sandbox.Sandboxes}.
- */
-package dev.sockeye.executor.sandbox;
