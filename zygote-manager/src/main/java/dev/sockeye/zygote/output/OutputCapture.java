@@ -22,7 +22,7 @@ import java.util.List;
 public final class OutputCapture implements AutoCloseable {
   /** The most an invocation's end reads from each pipe: a writer that never stops cannot hold the invoker. */
   private static final int END_DRAIN_BYTES = 256 * 1024;
-  private static final ThreadLocal<byte[]> END_BUFFER = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
+  private static final ThreadLocal<ReadBuffer> END_BUFFER = ThreadLocal.withInitial(() -> new ReadBuffer(16 * 1024));
 
   private final Object lock = new Object();
   private final OutputHub hub;
@@ -84,7 +84,7 @@ public final class OutputCapture implements AutoCloseable {
   /** The invocation replied (or died): drains what its pipes hold, reports it, and returns to the instance window. */
   public void end() {
     synchronized (lock) {
-      byte[] buffer = END_BUFFER.get();
+      ReadBuffer buffer = END_BUFFER.get();
       for (int s = 0; s < 2; s++) {
         for (int read = 0; read < END_DRAIN_BYTES; ) {
           int n = readLocked(s, buffer);
@@ -104,21 +104,21 @@ public final class OutputCapture implements AutoCloseable {
     hub.sink().accept(output);
   }
 
-  /** On the hub's thread: reads once from {@code stream}; false once it reached end of file (or is closed). */
-  boolean readOnce(int stream, byte[] buffer) {
+  /** On the hub's thread: reads once from {@code stream}; the bytes read, or -1 at end of file (or once closed). */
+  int readOnce(int stream, ReadBuffer buffer) {
     synchronized (lock) {
-      return readLocked(stream, buffer) >= 0;
+      return readLocked(stream, buffer);
     }
   }
 
   /** Bytes read (0: nothing now), or -1 at end of file or after close. */
-  private int readLocked(int stream, byte[] buffer) {
+  private int readLocked(int stream, ReadBuffer buffer) {
     if (closed || ended[stream]) {
       return -1;
     }
     long n;
     do {
-      n = OutputLibc.INSTANCE.read(readFds[stream], buffer, buffer.length);
+      n = buffer.read(readFds[stream]);
     } while (n < 0 && OutputLibc.errno() == OutputLibc.EINTR);
     if (n < 0) {
       return OutputLibc.errno() == OutputLibc.EAGAIN ? 0 : endOf(stream);
@@ -126,7 +126,7 @@ public final class OutputCapture implements AutoCloseable {
     if (n == 0) {
       return endOf(stream);
     }
-    accept(stream, buffer, (int) n);
+    accept(stream, buffer.bytes, (int) n);
     return (int) n;
   }
 

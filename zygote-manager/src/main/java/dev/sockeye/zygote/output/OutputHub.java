@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,8 @@ public final class OutputHub implements AutoCloseable {
   public static final int DEFAULT_LINE_BYTES = 16 * 1024;
   public static final long DEFAULT_INVOCATION_BYTES = 256 * 1024;
   private static final int READ_BYTES = 64 * 1024;
+  private static final int COALESCE_BELOW_BYTES = 8 * 1024;
+  private static final long COALESCE_NANOS = 1_000_000;
 
   private final Clock clock;
   private final int lineBytes;
@@ -106,7 +109,7 @@ public final class OutputHub implements AutoCloseable {
   }
 
   private void run() {
-    byte[] buffer = new byte[READ_BYTES];
+    ReadBuffer buffer = new ReadBuffer(READ_BYTES);
     List<OutputCapture> polled = new ArrayList<>();
     List<Integer> streams = new ArrayList<>();
     try {
@@ -129,14 +132,21 @@ public final class OutputHub implements AutoCloseable {
         }
         ByteBuffer view = ByteBuffer.wrap(fds).order(ByteOrder.LITTLE_ENDIAN);
         if (view.getShort(6) != 0) {
-          while (OutputLibc.INSTANCE.read(wake[0], buffer, buffer.length) > 0) {
+          while (buffer.read(wake[0]) > 0) {
             // drained: the changes are applied at the top of the loop
           }
         }
+        long read = 0;
         for (int i = 0; i < polled.size(); i++) {
           if (view.getShort(8 * (i + 1) + 6) != 0) {
-            polled.get(i).readOnce(streams.get(i), buffer);
+            read += Math.max(0, polled.get(i).readOnce(streams.get(i), buffer));
           }
+        }
+        if (read > 0 && read < COALESCE_BELOW_BYTES) {
+          // Handlers printing a line at a time would wake this thread per write (print() writes the text and the
+          // newline apart); a millisecond lets their lines gather in the pipes. A writer that fills reads never
+          // waits, and attribution does not depend on this thread (an invocation's end drains its pipes itself).
+          LockSupport.parkNanos(COALESCE_NANOS);
         }
         active.removeIf(c -> {
           boolean done = !c.pollable(0) && !c.pollable(1);

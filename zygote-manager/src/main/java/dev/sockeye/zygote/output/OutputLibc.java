@@ -27,6 +27,10 @@ public interface OutputLibc {
   @SaveError
   long read(int fd, @Out byte[] buffer, long count);
 
+  /** Into a direct buffer: no copy across the call (see ReadBuffer). */
+  @SaveError
+  long read(int fd, @Out java.nio.ByteBuffer buffer, long count);
+
   @SaveError
   long write(int fd, @In byte[] buffer, long count);
 
