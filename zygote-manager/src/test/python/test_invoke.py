@@ -44,6 +44,10 @@ class EventTest(unittest.TestCase):
         event = build_event({"key": 0, "value": 1}, [b"\xff\xfe", b"plain text"])
         self.assertEqual((event["key"], event["value"]), (b"\xff\xfe", b"plain text"))
 
+    def test_a_value_flagged_bytes_is_never_parsed_even_when_it_is_json(self):
+        event = build_event({"key": None, "value": 0, "value_format": "bytes"}, [b'{"n": 1}'])
+        self.assertEqual(event["value"], b'{"n": 1}')
+
     def test_absent_key_and_value_are_none(self):
         event = build_event({"key": None, "value": None}, [])
         self.assertEqual((event["key"], event["value"], event["headers"]), (None, None, {}))

@@ -54,7 +54,8 @@ def build_event(wire, blobs):
         "offset": wire.get("offset"),
         "timestamp": wire.get("timestamp"),
         "key": _decode_key(_blob(blobs, wire.get("key"))),
-        "value": _decode_value(_blob(blobs, wire.get("value"))),
+        "value": _blob(blobs, wire.get("value")) if wire.get("value_format") == "bytes"
+        else _decode_value(_blob(blobs, wire.get("value"))),
         "headers": headers,
     }
 

@@ -1,6 +1,6 @@
 package dev.sockeye.bench;
 
-import dev.sockeye.zygote.protocol.TraceMark;
+import dev.sockeye.zygote.invoke.TraceMark;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

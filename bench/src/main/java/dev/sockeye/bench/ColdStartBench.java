@@ -15,10 +15,10 @@ import dev.sockeye.sandbox.SandboxHandle;
 import dev.sockeye.zygote.Zygote;
 import dev.sockeye.zygote.ZygoteManager;
 import dev.sockeye.zygote.process.ProcessMemory;
-import dev.sockeye.zygote.protocol.InvokeReply;
-import dev.sockeye.zygote.protocol.InvokeRequest;
-import dev.sockeye.zygote.protocol.Returned;
-import dev.sockeye.zygote.protocol.WireEvent;
+import dev.sockeye.zygote.invoke.InvokeReply;
+import dev.sockeye.zygote.invoke.InvokeRequest;
+import dev.sockeye.zygote.invoke.Returned;
+import dev.sockeye.zygote.invoke.WireEvent;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -147,7 +147,7 @@ public final class ColdStartBench {
     for (int i = 0; i < LEARNING_STARTS; i++) {
       try (Instance instance = start.get()) {
         InvokeReply reply = invoke(instance, fn);
-        z.awaitLearning(); // while the instance still runs: its pagemap is read
+        z.awaitBackgroundWork(); // while the instance still runs: its pagemap is read
         List<String> fresh = imports.learn(closure, reply.imported()).values().stream().flatMap(List::stream).toList();
         if (!fresh.isEmpty() && best != root) {
           best.importModules(fresh);
@@ -175,7 +175,7 @@ public final class ColdStartBench {
     Samples s = new Samples();
     for (int i = 0; i < n; i++) {
       if (steady != null) {
-        zygotes.awaitSpares(steady);
+        zygotes.awaitBackgroundWork();
       }
       long t0 = System.nanoTime();
       long pid;

@@ -49,7 +49,7 @@ final class SandboxBench {
     Histogram destroy = new Histogram(3_600_000_000L, 3);
     var root = zygotes.root(ZygoteManager.DEFAULT_TENANT);
     for (int i = 0; i < count; i++) {
-      zygotes.awaitSpares(root);
+      zygotes.awaitBackgroundWork();
       cycle(create, destroy);
     }
     return create;

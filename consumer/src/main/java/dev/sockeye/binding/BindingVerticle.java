@@ -3,6 +3,8 @@ package dev.sockeye.binding;
 import dev.sockeye.binding.retry.RetryPolicy;
 import dev.sockeye.binding.transaction.TransactionalDelivery;
 import dev.sockeye.executor.Executor;
+import dev.sockeye.format.InputDecoder;
+import dev.sockeye.format.InputSettings;
 import dev.sockeye.function.DeliveryMode;
 import dev.sockeye.function.FunctionDefinition;
 import io.vertx.core.Future;
@@ -37,11 +39,19 @@ public final class BindingVerticle extends VerticleBase implements PollerSink {
   private final Executor executor;
   private final KafkaAccess kafka;
   private final Clock clock;
+  private final InputDecoder decoder;
   private Poller poller;
   private Delivery delivery;
   private Dispatcher dispatcher;
 
   public BindingVerticle(FunctionDefinition function, String version, Executor executor, KafkaAccess kafka, Clock clock) {
+    this(function, version, executor, kafka, clock, InputDecoder.of(InputSettings.AUTO));
+  }
+
+  /** With {@code decoder} decoding records in the function's input format (triggers.kafka.format). */
+  public BindingVerticle(FunctionDefinition function, String version, Executor executor, KafkaAccess kafka, Clock clock,
+      InputDecoder decoder) {
+    this.decoder = decoder;
     this.function = function;
     this.version = version;
     this.executor = executor;
@@ -65,7 +75,7 @@ public final class BindingVerticle extends VerticleBase implements PollerSink {
       }
     };
     dispatcher = new Dispatcher(function, new ResultRecords(function.name(), version, clock),
-        (events, mode) -> executor.invoke(function.name(), events, mode), delivery, loop, poller::pause,
+        DecodingInvoker.wrap(decoder, (events, mode) -> executor.invoke(function.name(), events, mode)), delivery, loop, poller::pause,
         new RetryPolicy(function.delivery().retry(), () -> ThreadLocalRandom.current().nextDouble()), clock);
     poller.start();
     return Future.succeededFuture();

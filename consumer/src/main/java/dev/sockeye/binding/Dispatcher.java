@@ -7,8 +7,8 @@ import dev.sockeye.binding.retry.RetryPolicy;
 import dev.sockeye.executor.InvocationOutcome;
 import dev.sockeye.function.DeliverySettings;
 import dev.sockeye.function.FunctionDefinition;
-import dev.sockeye.zygote.protocol.InvokeMode;
-import dev.sockeye.zygote.protocol.WireEvent;
+import dev.sockeye.executor.CallMode;
+import dev.sockeye.executor.Event;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,7 +39,7 @@ final class Dispatcher {
 
   /** The edges: the executor and the event loop's timers. */
   interface Invoker {
-    CompletionStage<List<InvocationOutcome>> invoke(List<WireEvent> events, InvokeMode mode);
+    CompletionStage<List<InvocationOutcome>> invoke(List<Event> events, CallMode mode);
   }
 
   interface Loop {
@@ -227,12 +227,12 @@ final class Dispatcher {
   }
 
   private void run(List<Work> unit) {
-    List<WireEvent> events = new ArrayList<>(unit.size());
+    List<Event> events = new ArrayList<>(unit.size());
     for (Work w : unit) {
       w.attempts++;
       events.add(Events.of(w.record));
     }
-    InvokeMode mode = settings.batch().batched() ? InvokeMode.BATCH : InvokeMode.EACH;
+    CallMode mode = settings.batch().batched() ? CallMode.BATCH : CallMode.EACH;
     invoker.invoke(events, mode).whenComplete((outcomes, e) -> inbox.post(() -> outcomes(unit, outcomes)));
   }
 

@@ -1,7 +1,6 @@
 package dev.sockeye.binding;
 
-import dev.sockeye.zygote.protocol.WireEvent;
-import dev.sockeye.zygote.protocol.WireHeader;
+import dev.sockeye.executor.Event;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -11,12 +10,12 @@ import org.apache.kafka.common.header.Header;
 final class Events {
   private Events() {}
 
-  static WireEvent of(ConsumerRecord<byte[], byte[]> r) {
-    List<WireHeader> headers = new ArrayList<>();
+  static Event of(ConsumerRecord<byte[], byte[]> r) {
+    List<Event.Header> headers = new ArrayList<>();
     for (Header h : r.headers()) {
-      headers.add(new WireHeader(h.key(), h.value()));
+      headers.add(new Event.Header(h.key(), h.value()));
     }
-    return new WireEvent(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), headers, idempotencyKey(r));
+    return new Event(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), headers, idempotencyKey(r));
   }
 
   /** Stable across redeliveries of the same record: handlers deduplicate their side effects with it. */

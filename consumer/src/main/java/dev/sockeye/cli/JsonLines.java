@@ -13,8 +13,8 @@ import java.util.List;
 final class JsonLines {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One record to send: the key may be null. */
-  record Line(byte[] key, byte[] value) {}
+  /** One record to send: the key may be null; {@code number} is its line in the source. */
+  record Line(byte[] key, byte[] value, int number, JsonNode json) {}
 
   private JsonLines() {}
 
@@ -33,7 +33,7 @@ final class JsonLines {
       } catch (JsonProcessingException e) {
         throw new IllegalArgumentException(source + " line " + n + ": not JSON: " + e.getOriginalMessage());
       }
-      lines.add(new Line(key(node, keyField, source, n), text.strip().getBytes(StandardCharsets.UTF_8)));
+      lines.add(new Line(key(node, keyField, source, n), text.strip().getBytes(StandardCharsets.UTF_8), n, node));
     }
     return lines;
   }

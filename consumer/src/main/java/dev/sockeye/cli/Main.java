@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       ResultsCommand.class,
       LogsCommand.class,
       StatusCommand.class,
+      FunctionsCommand.class,
+      InvokeCommand.class,
       DemoCommand.class,
       BaseCommand.class
     })

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 final class MountNamespace {
   static final String MARKER = "SOCKEYE_PRIVATE_MOUNT_NS";
-  private static final Set<String> SANDBOXING = Set.of("run", "demo", "bench");
+  private static final Set<String> SANDBOXING = Set.of("run", "demo", "bench", "invoke");
   private static final Path UNSHARE = Path.of("/usr/bin/unshare");
   private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
   static final int GC_PAUSE_GOAL_MS = 20;

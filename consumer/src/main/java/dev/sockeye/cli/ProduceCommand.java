@@ -13,11 +13,13 @@ import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code sockeye produce}: sends JSON lines, one record per line. */
+/** {@code sockeye produce}: sends JSON lines, one record per line, as JSON or converted to Avro. */
 @Command(name = "produce", description = "Send JSON lines (from --file or stdin) to a topic, one record per line.")
 final class ProduceCommand implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
@@ -31,18 +33,38 @@ final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--key-field", description = "Use this field of each JSON object as the record key")
   String keyField;
 
+  @Option(names = "--key", description = "The key of every record (UTF-8)")
+  String key;
+
+  @Option(names = "--header", paramLabel = "NAME=VALUE", description = "A header on every record (repeatable; the value is UTF-8)")
+  List<String> headers = new ArrayList<>();
+
+  @Mixin ProduceFormat format;
+
   @Override
   public Integer call() throws Exception {
+    if (key != null && keyField != null) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--key and --key-field: give one, not both");
+    }
+    List<Header> recordHeaders = headers();
+    ProduceFormat.Encoder encoder = format.encoder();
+    String source = file != null ? file.toString() : "stdin";
     List<JsonLines.Line> lines;
     try (BufferedReader in = file != null
         ? Files.newBufferedReader(file, StandardCharsets.UTF_8)
         : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-      lines = JsonLines.read(in, file != null ? file.toString() : "stdin", keyField);
+      lines = JsonLines.read(in, source, keyField);
     }
+    List<byte[]> values = new ArrayList<>(lines.size()); // every line converts before anything is sent
+    for (JsonLines.Line l : lines) {
+      values.add(encoder.encode(l, source));
+    }
+    byte[] fixedKey = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producerConfig(kafka.resolve(), "sockeye-produce"))) {
       List<Future<RecordMetadata>> acks = new ArrayList<>();
-      for (JsonLines.Line l : lines) {
-        acks.add(producer.send(new ProducerRecord<>(topic, l.key(), l.value())));
+      for (int i = 0; i < lines.size(); i++) {
+        byte[] k = fixedKey != null ? fixedKey : lines.get(i).key();
+        acks.add(producer.send(new ProducerRecord<>(topic, null, k, values.get(i), recordHeaders)));
       }
       for (Future<RecordMetadata> a : acks) {
         a.get();
@@ -50,5 +72,18 @@ final class ProduceCommand implements Callable<Integer> {
     }
     System.out.println("sent " + lines.size() + " records to " + topic);
     return 0;
+  }
+
+  private List<Header> headers() {
+    List<Header> out = new ArrayList<>();
+    for (String h : headers) {
+      int eq = h.indexOf('=');
+      if (eq <= 0) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            "--header " + h + ": expected NAME=VALUE");
+      }
+      out.add(new RecordHeader(h.substring(0, eq), h.substring(eq + 1).getBytes(StandardCharsets.UTF_8)));
+    }
+    return out;
   }
 }

@@ -9,7 +9,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import dev.sockeye.executor.HandlerCacheSettings;
-import dev.sockeye.zygote.tree.TreeSettings;
+import dev.sockeye.executor.ImportCacheSettings;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,6 +43,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--zygote-growth-threshold", defaultValue = "3", description = "Forks of one package set from a parent lacking part of it before a zygote is built for it (default: ${DEFAULT-VALUE})")
   int growthThreshold;
 
+  @Option(names = "--spares-per-zygote", defaultValue = "2", description = "Children each zygote forks ahead of demand, so a fork skips the zygote; 0 forks on demand (default: ${DEFAULT-VALUE})")
+  int sparesPerZygote;
+
   @Option(names = "--idle-timeout-ms", defaultValue = "300000", description = "Idle time after which an instance is closed (default: ${DEFAULT-VALUE})")
   long idleTimeoutMs;
 
@@ -59,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
     SockeyeService service;
     try {
       service = SockeyeService.start(new ServiceSettings(kafka.bootstrap(), dataDir, python, sandbox.isolation(),
-          new Caching(pip.settings(python), new TreeSettings(growthThreshold, zygoteMemoryMb << 20),
+          new Caching(pip.settings(python), new ImportCacheSettings(growthThreshold, zygoteMemoryMb << 20, 2, sparesPerZygote),
               new HandlerCacheSettings(Duration.ofMillis(freezeAfterMs), Duration.ofMillis(idleTimeoutMs), frozenMemoryMb << 20),
               zygoteTree)), Clock.systemUTC());
     } catch (RuntimeException e) {

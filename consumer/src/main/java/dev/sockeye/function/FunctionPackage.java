@@ -46,6 +46,7 @@ public record FunctionPackage(FunctionDefinition definition, SortedMap<String, b
     }
     check.verify(code);
     Requirements.read(dir); // refuses pip options now, not when the service installs
+    dev.sockeye.format.InputYaml.read(dir); // format, schema file and registry URL, named by field
     SortedMap<String, byte[]> files = readFiles(dir);
     return new FunctionPackage(definition, files, versionOf(files));
   }

@@ -13,7 +13,8 @@ import java.util.regex.PatternSyntaxException;
 final class KafkaTriggerYaml {
   static final Set<String> FIELDS = Set.of("topics", "topic_pattern", "group", "start", "ordering", "max_in_flight",
       "batch_size", "batch_window_ms", "batch_max_bytes", "max_attempts", "backoff_initial_ms", "backoff_max_ms",
-      "max_record_age_ms", "dead_letter_topic", "delivery");
+      "max_record_age_ms", "dead_letter_topic", "delivery",
+      "format", "schema", "schema_registry_url"); // the input fields: dev.sockeye.format.InputYaml
   private static final String PREFIX = "triggers.kafka.";
   private static final Pattern GROUP = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 

@@ -3,10 +3,10 @@ package dev.sockeye.logs;
 import dev.sockeye.schemas.HandlerLog;
 import dev.sockeye.schemas.HandlerLogKind;
 import dev.sockeye.schemas.InvocationReport;
-import dev.sockeye.zygote.output.HandlerOutput;
-import dev.sockeye.zygote.output.HandlerOutput.Line;
-import dev.sockeye.zygote.output.HandlerOutput.Report;
-import dev.sockeye.zygote.output.HandlerOutput.Truncated;
+import dev.sockeye.executor.logs.HandlerOutput;
+import dev.sockeye.executor.logs.HandlerOutput.Line;
+import dev.sockeye.executor.logs.HandlerOutput.Report;
+import dev.sockeye.executor.logs.HandlerOutput.Truncated;
 
 /** Maps captured handler output to the Avro {@code HandlerLog} of the sockeye.logs topic. Stateless. */
 final class LogRecords {

@@ -2,7 +2,7 @@ package dev.sockeye.service;
 
 import dev.sockeye.executor.HandlerCacheSettings;
 import dev.sockeye.executor.packages.PipSettings;
-import dev.sockeye.zygote.tree.TreeSettings;
+import dev.sockeye.executor.ImportCacheSettings;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param handlerCache when idle instances are frozen and closed
  * @param zygoteTreeFile an initial zygote tree (YAML or JSON), or null
  */
-public record Caching(PipSettings pip, TreeSettings tree, HandlerCacheSettings handlerCache, Path zygoteTreeFile) {
+public record Caching(PipSettings pip, ImportCacheSettings tree, HandlerCacheSettings handlerCache, Path zygoteTreeFile) {
   public Caching {
     Objects.requireNonNull(pip, "pip");
     Objects.requireNonNull(tree, "tree");
@@ -23,6 +23,6 @@ public record Caching(PipSettings pip, TreeSettings tree, HandlerCacheSettings h
 
   /** pip's own configured index, the default tree and handler cache, no initial tree. */
   public static Caching defaults(Path python) {
-    return new Caching(PipSettings.defaults(python), TreeSettings.defaults(), HandlerCacheSettings.defaults(), null);
+    return new Caching(PipSettings.defaults(python), ImportCacheSettings.defaults(), HandlerCacheSettings.defaults(), null);
   }
 }

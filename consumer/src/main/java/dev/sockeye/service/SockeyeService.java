@@ -10,6 +10,8 @@ import dev.sockeye.executor.FunctionDeployment;
 import dev.sockeye.sandbox.SandboxSettings;
 import dev.sockeye.executor.packages.PackageInstallException;
 import dev.sockeye.function.FunctionYaml;
+import dev.sockeye.format.InputDecoder;
+import dev.sockeye.format.InputYaml;
 import dev.sockeye.function.InvalidFunctionException;
 import dev.sockeye.function.Requirements;
 import dev.sockeye.kafka.KafkaClients;
@@ -44,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SockeyeService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SockeyeService.class);
+  /** How often the service publishes its status; {@code sockeye status} omits reports much older than this. */
+  public static final int STATUS_INTERVAL_S = 5;
 
   private final Vertx vertx;
   private final Executor executor;
@@ -77,7 +81,7 @@ public final class SockeyeService implements AutoCloseable {
     this.logs = new dev.sockeye.logs.LogPublisher(settings.bootstrapServers());
     executor.handlerOutput(logs);
     KafkaAccess kafka = new KafkaAccess(settings.bootstrapServers(), producer, sender, instanceId(settings.dataDir()));
-    status.scheduleWithFixedDelay(this::publishStatus, 0, 5, TimeUnit.SECONDS);
+    status.scheduleWithFixedDelay(this::publishStatus, 0, STATUS_INTERVAL_S, TimeUnit.SECONDS);
     this.registry = new Registry(settings.bootstrapServers(), settings.dataDir().resolve("functions"), new Listener(kafka));
   }
 
@@ -171,8 +175,10 @@ public final class SockeyeService implements AutoCloseable {
     @Override
     public void deployed(Registry.Deployment d) {
       String name = d.definition().name();
+      InputDecoder input;
       try {
         executor.limitOutput(name, 1024L * FunctionYaml.logsMaxKb(d.codeDir().resolve("function.yaml")));
+        input = InputDecoder.of(InputYaml.read(d.codeDir())); // travels with the code, validated at deploy
         executor.deploy(new FunctionDeployment(name, d.version(), d.codeDir(), d.definition().limits(),
             Requirements.read(d.codeDir()), d.definition().tenant()));
         deployErrors.remove(name);
@@ -189,7 +195,7 @@ public final class SockeyeService implements AutoCloseable {
       d.definition().topics().stream().map(d.definition().delivery()::deadLetterTopicFor).distinct().forEach(topics::add);
       ControlTopics.ensureTopics(admin, topics); // an external cluster may not auto-create them
       Future<String> replaced = stopBinding(name);
-      bindings.put(name, replaced.transform(v -> vertx.deployVerticle(new BindingVerticle(d.definition(), d.version(), executor, kafka, clock))));
+      bindings.put(name, replaced.transform(v -> vertx.deployVerticle(new BindingVerticle(d.definition(), d.version(), executor, kafka, clock, input))));
     }
 
     @Override
@@ -236,7 +242,21 @@ public final class SockeyeService implements AutoCloseable {
       log.warn("bindings did not all stop cleanly: {}", e.toString());
     }
     status.shutdownNow();
+    try {
+      status.awaitTermination(5, TimeUnit.SECONDS); // a report being built must not land after the tombstone
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // A tombstone deletes this service's report, so `sockeye status` stops listing it; queued after any
+    // report already handed to the sender, and flushed by the producer's close.
+    sender.execute(() -> producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(ControlTopics.STATUS,
+        serviceId.getBytes(java.nio.charset.StandardCharsets.UTF_8), null)));
     sender.shutdown();
+    try {
+      sender.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     producer.close(Duration.ofSeconds(10));
     admin.close(Duration.ofSeconds(5));
     executor.close();

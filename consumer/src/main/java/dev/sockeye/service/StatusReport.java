@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sockeye.executor.Executor;
-import dev.sockeye.zygote.tree.NodeView;
+import dev.sockeye.executor.ZygoteNode;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +37,7 @@ final class StatusReport {
       }
     });
     ArrayNode tree = root.putArray("zygotes");
-    for (NodeView v : executor.zygoteTree()) {
+    for (ZygoteNode v : executor.zygoteTree()) {
       ObjectNode n = tree.addObject();
       n.put("id", v.id()).put("parent", v.parentId()).put("tenant", v.tenant()).put("pid", v.pid())
           .put("pss_bytes", v.pssBytes()).put("hits", v.hits()).put("saved_us", v.savedMicros()).put("replicas", v.replicas());

@@ -15,8 +15,8 @@ import dev.sockeye.function.DeliverySettings;
 import dev.sockeye.function.FunctionDefinition;
 import dev.sockeye.function.Ordering;
 import dev.sockeye.function.RetrySettings;
-import dev.sockeye.zygote.protocol.InvokeMode;
-import dev.sockeye.zygote.protocol.WireEvent;
+import dev.sockeye.executor.CallMode;
+import dev.sockeye.executor.Event;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -46,7 +46,7 @@ class DispatcherTest {
     @Override public Instant instant() { return now; }
   }
 
-  record Call(List<WireEvent> events, InvokeMode mode, CompletableFuture<List<InvocationOutcome>> result) {
+  record Call(List<Event> events, CallMode mode, CompletableFuture<List<InvocationOutcome>> result) {
     void complete(InvocationOutcome... outcomes) {
       result.complete(List.of(outcomes));
     }
@@ -117,7 +117,7 @@ class DispatcherTest {
   }
 
   private static List<Long> offsets(Call c) {
-    return c.events().stream().map(WireEvent::offset).toList();
+    return c.events().stream().map(Event::offset).toList();
   }
 
   @Test
@@ -256,7 +256,7 @@ class DispatcherTest {
 
     assertEquals(1, calls.size());
     assertEquals(List.of(0L, 1L), offsets(calls.get(0)));
-    assertEquals(InvokeMode.BATCH, calls.get(0).mode());
+    assertEquals(CallMode.BATCH, calls.get(0).mode());
   }
 
   @Test

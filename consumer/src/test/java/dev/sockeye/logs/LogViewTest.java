@@ -7,7 +7,7 @@ import dev.sockeye.schemas.HandlerLog;
 import dev.sockeye.schemas.HandlerLogKind;
 import dev.sockeye.schemas.InvocationReport;
 import dev.sockeye.schemas.codec.AvroBytes;
-import dev.sockeye.zygote.output.HandlerOutput;
+import dev.sockeye.executor.logs.HandlerOutput;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,6 @@ import dev.sockeye.sandbox.Sandboxes;
 import dev.sockeye.sandbox.cgroup.CgroupLimits;
 import dev.sockeye.zygote.tree.HeldPackage;
 import dev.sockeye.zygote.tree.ImportNeeds;
-import dev.sockeye.zygote.tree.NodeView;
 import dev.sockeye.zygote.tree.PackagePaths;
 import dev.sockeye.zygote.tree.ZygoteTree;
 import dev.sockeye.zygote.Instance;
@@ -17,8 +16,8 @@ import dev.sockeye.zygote.InstanceSpec;
 import dev.sockeye.sandbox.SandboxHandle;
 import dev.sockeye.zygote.ZygoteManager;
 import dev.sockeye.zygote.ZygoteSettings;
-import dev.sockeye.zygote.protocol.InvokeMode;
-import dev.sockeye.zygote.protocol.WireEvent;
+import dev.sockeye.zygote.invoke.InvokeMode;
+import dev.sockeye.zygote.invoke.WireEvent;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -75,10 +74,10 @@ public final class Executor implements AutoCloseable {
       this.sandboxes = Sandboxes.start(settings.sandbox(), settings.python(), clock);
       this.paths = new PackagePaths(settings.packageStore(), Path.of("/packages"));
     }
-    this.zygotes = new ZygoteManager(new ZygoteSettings(
-        settings.python(), settings.workDir(), settings.preloadModules(), settings.zygoteStartTimeout()), clock, sandboxes);
+    this.zygotes = new ZygoteManager(new ZygoteSettings(settings.python(), settings.workDir(),
+        settings.preloadModules(), settings.zygoteStartTimeout(), settings.tree().sparesPerZygote()), clock, sandboxes);
     this.store = new PackageStore(settings.packageStore(), settings.pip());
-    this.tree = new ZygoteTree(zygotes, settings.tree(), builder, paths);
+    this.tree = new ZygoteTree(zygotes, settings.tree().tree(), builder, paths);
     long reapMs = Math.max(50, Math.min(1_000, Math.min(settings.handlerCache().idleTimeout().toMillis(),
         settings.handlerCache().freezeAfter().toMillis()) / 2));
     timer.scheduleWithFixedDelay(this::scaleDown, reapMs, reapMs, TimeUnit.MILLISECONDS);
@@ -119,8 +118,8 @@ public final class Executor implements AutoCloseable {
    * Where forked instances' stdout, stderr and per-invocation reports go (the service log until set); the sink
    * must never block.
    */
-  public void handlerOutput(dev.sockeye.zygote.output.OutputSink sink) {
-    zygotes.output().sinkTo(sink);
+  public void handlerOutput(dev.sockeye.executor.logs.OutputSink sink) {
+    zygotes.output().sinkTo(dev.sockeye.executor.logs.HandlerOutputs.to(sink));
   }
 
   /** The most output one invocation of {@code function} keeps (function.yaml's logs_max_kb), for instances forked later. */
@@ -163,23 +162,25 @@ public final class Executor implements AutoCloseable {
   }
 
   /** Never blocks; completes with one outcome per event, in order, and never completes exceptionally. */
-  public CompletableFuture<List<InvocationOutcome>> invoke(String function, List<WireEvent> events) {
-    return invoke(function, events, InvokeMode.EACH);
+  public CompletableFuture<List<InvocationOutcome>> invoke(String function, List<Event> events) {
+    return invoke(function, events, CallMode.EACH);
   }
 
   /**
-   * As {@link #invoke(String, List)}; with {@link InvokeMode#BATCH} the handler gets the events as one
+   * As {@link #invoke(String, List)}; with {@link CallMode#BATCH} the handler gets the events as one
    * list and may fail some of them (batchItemFailures), which come back as {@code Failed} outcomes.
    */
-  public CompletableFuture<List<InvocationOutcome>> invoke(String function, List<WireEvent> events, InvokeMode mode) {
+  public CompletableFuture<List<InvocationOutcome>> invoke(String function, List<Event> events, CallMode mode) {
     InstancePool pool = pools.get(function);
     if (pool == null || closed.get()) {
       InvocationOutcome rejected = new InvocationOutcome.Rejected(
           closed.get() ? "executor is closing" : "function " + function + " is not deployed");
       return CompletableFuture.completedFuture(events.stream().map(e -> rejected).toList());
     }
-    return sandboxes != null ? pool.submit(events, mode)
-        : pool.submit(events, mode).thenApply(outcomes -> outcomes.stream().map(Unsandboxed::relabel).toList());
+    List<WireEvent> wire = WireEvents.of(events);
+    InvokeMode wireMode = mode == CallMode.BATCH ? InvokeMode.BATCH : InvokeMode.EACH;
+    return sandboxes != null ? pool.submit(wire, wireMode)
+        : pool.submit(wire, wireMode).thenApply(outcomes -> outcomes.stream().map(Unsandboxed::relabel).toList());
   }
 
   /** The version a function runs, if deployed. */
@@ -192,8 +193,9 @@ public final class Executor implements AutoCloseable {
   }
 
   /** The zygote tree, for status. */
-  public List<NodeView> zygoteTree() {
-    return tree.snapshot();
+  public List<ZygoteNode> zygoteTree() {
+    return tree.snapshot().stream().map(v -> new ZygoteNode(v.id(), v.parentId(), v.tenant(), v.packages(), v.pid(),
+        v.pssBytes(), v.hits(), v.savedMicros(), v.replicas())).toList();
   }
 
   public PackageStore packages() {

@@ -2,7 +2,6 @@ package dev.sockeye.executor;
 
 import dev.sockeye.executor.packages.PipSettings;
 import dev.sockeye.sandbox.SandboxSettings;
-import dev.sockeye.zygote.tree.TreeSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +16,7 @@ import java.util.Objects;
  * @param zygoteStartTimeout how long a zygote may take to become ready
  * @param packageStore where distributions are installed, one directory per name and version
  * @param pip how pip resolves and installs
- * @param tree how the zygote tree grows and shrinks
+ * @param tree how the zygote tree (SOCK's import cache) grows and shrinks, and the spares each zygote keeps
  * @param handlerCache when idle instances are frozen and closed
  * @param sandbox how to sandbox zygotes and instances; null runs them unsandboxed (development only).
  *     Its package directory must be {@code packageStore}: sandboxes see the store at /packages
@@ -29,7 +28,7 @@ public record ExecutorSettings(
     Duration zygoteStartTimeout,
     Path packageStore,
     PipSettings pip,
-    TreeSettings tree,
+    ImportCacheSettings tree,
     HandlerCacheSettings handlerCache,
     SandboxSettings sandbox) {
   public ExecutorSettings {
@@ -53,7 +52,7 @@ public record ExecutorSettings(
   public static ExecutorSettings defaults(Path workDir) {
     Path python = Path.of("/usr/bin/python3");
     return new ExecutorSettings(python, workDir, List.of(), Duration.ofSeconds(10), workDir.resolve("packages"),
-        PipSettings.defaults(python), TreeSettings.defaults(), HandlerCacheSettings.defaults(), null);
+        PipSettings.defaults(python), ImportCacheSettings.defaults(), HandlerCacheSettings.defaults(), null);
   }
 
   /** As {@link #defaults}, sandboxed with the host base and {@code hidden} paths covered. */
@@ -66,7 +65,7 @@ public record ExecutorSettings(
     return new ExecutorSettings(python, workDir, preloadModules, zygoteStartTimeout, packageStore, pip, tree, handlerCache, sandbox);
   }
 
-  public ExecutorSettings withTree(TreeSettings tree) {
+  public ExecutorSettings withTree(ImportCacheSettings tree) {
     return new ExecutorSettings(python, workDir, preloadModules, zygoteStartTimeout, packageStore, pip, tree, handlerCache, sandbox);
   }
 

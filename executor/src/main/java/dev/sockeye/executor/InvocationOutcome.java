@@ -13,17 +13,10 @@ public sealed interface InvocationOutcome {
   record Succeeded(byte[] output, String contentType, StartKind startKind, Timings timings)
       implements InvocationOutcome {}
 
-  /**
-   * The handler raised, could not be loaded, or its instance crashed. {@code traceback} is the Python traceback
-   * (capped by the runtime at 16 KiB), empty when there is none (a crash, a batch item the handler named).
-   */
+  /** The handler raised, could not be loaded, or its instance crashed; {@code traceback} is Python's, or "". */
   record Failed(String errorType, String errorMessage, StartKind startKind, Timings timings, String traceback)
       implements InvocationOutcome {
-    public Failed {
-      traceback = traceback == null ? "" : traceback;
-    }
-
-    /** A failure without a traceback. */
+    /** Without a traceback (a crash, a timeout of a batch item, a record that did not decode). */
     public Failed(String errorType, String errorMessage, StartKind startKind, Timings timings) {
       this(errorType, errorMessage, startKind, timings, "");
     }

@@ -9,7 +9,6 @@ import dev.sockeye.executor.InvocationOutcome.Failed;
 import dev.sockeye.executor.InvocationOutcome.Rejected;
 import dev.sockeye.executor.InvocationOutcome.Succeeded;
 import dev.sockeye.executor.InvocationOutcome.TimedOut;
-import dev.sockeye.zygote.protocol.WireEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +50,8 @@ class ExecutorTest {
     return d;
   }
 
-  private static WireEvent event(String json) {
-    return new WireEvent("t", 0, 0, 0, null, json.getBytes(StandardCharsets.UTF_8), List.of(), "t-0-0");
+  private static Event event(String json) {
+    return new Event("t", 0, 0, 0, null, json.getBytes(StandardCharsets.UTF_8), List.of(), "t-0-0");
   }
 
   private InvocationOutcome invoke(String fn, String json) throws Exception {

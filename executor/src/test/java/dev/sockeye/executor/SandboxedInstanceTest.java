@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sockeye.executor.InvocationOutcome.Succeeded;
 import dev.sockeye.sandbox.Network;
-import dev.sockeye.zygote.protocol.WireEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +45,7 @@ class SandboxedInstanceTest {
     Path dir = Files.createDirectories(code.resolve(name));
     Files.writeString(dir.resolve("f.py"), python);
     executor.deploy(new FunctionDeployment(name, "v1", dir, limits));
-    WireEvent event = new WireEvent("t", 0, 0, 0, null, "{}".getBytes(StandardCharsets.UTF_8), List.of(), "t-0-0");
+    Event event = new Event("t", 0, 0, 0, null, "{}".getBytes(StandardCharsets.UTF_8), List.of(), "t-0-0");
     InvocationOutcome outcome = executor.invoke(name, List.of(event)).get(30, TimeUnit.SECONDS).get(0);
     Succeeded ok = assertInstanceOf(Succeeded.class, outcome, outcome.toString());
     assertEquals(StartKind.ZYGOTE, ok.startKind());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sockeye.zygote.protocol.WireEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,10 +44,10 @@ class ZygoteSandboxTest {
     Path dir = Files.createDirectories(code.resolve("fn"));
     Files.writeString(dir.resolve("f.py"), "def handler(event, context):\n    return 1\n");
     executor.deploy(new FunctionDeployment("fn", "v1", dir, new FunctionLimits(10_000, 64, 2)));
-    WireEvent event = new WireEvent("t", 0, 0, 0, null, "{}".getBytes(StandardCharsets.UTF_8), List.of(), "t-0-0");
+    Event event = new Event("t", 0, 0, 0, null, "{}".getBytes(StandardCharsets.UTF_8), List.of(), "t-0-0");
     assertInstanceOf(InvocationOutcome.Succeeded.class, executor.invoke("fn", List.of(event)).get(30, TimeUnit.SECONDS).get(0));
 
-    List<Long> zygotes = executor.zygoteTree().stream().map(dev.sockeye.zygote.tree.NodeView::pid).filter(pid -> pid > 0).toList();
+    List<Long> zygotes = executor.zygoteTree().stream().map(ZygoteNode::pid).filter(pid -> pid > 0).toList();
     assertFalse(zygotes.isEmpty(), "a zygote served the invocation");
     for (long pid : zygotes) {
       Path proc = Path.of("/proc/" + pid);

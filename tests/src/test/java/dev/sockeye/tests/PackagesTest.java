@@ -12,7 +12,7 @@ import dev.sockeye.control.Deployer;
 import dev.sockeye.executor.FunctionLimits;
 import dev.sockeye.executor.HandlerCacheSettings;
 import dev.sockeye.executor.packages.Wheels;
-import dev.sockeye.zygote.tree.TreeSettings;
+import dev.sockeye.executor.ImportCacheSettings;
 import dev.sockeye.function.FunctionDefinition;
 import dev.sockeye.function.FunctionPackage;
 import dev.sockeye.kafka.TopicReader;
@@ -48,7 +48,7 @@ class PackagesTest {
   static void start() {
     wheels = new Wheels(wheelDir).add("sharedlib", "1.0", 0).add("otherlib", "2.0", 0, "sharedlib>=1");
     service = SockeyeService.start(new ServiceSettings(SharedKafka.bootstrap(), dataDir, PYTHON)
-        .withCaching(new Caching(wheels.pip(), TreeSettings.defaults(), HandlerCacheSettings.defaults(), null)), Clock.systemUTC());
+        .withCaching(new Caching(wheels.pip(), ImportCacheSettings.defaults(), HandlerCacheSettings.defaults(), null)), Clock.systemUTC());
   }
 
   @AfterAll

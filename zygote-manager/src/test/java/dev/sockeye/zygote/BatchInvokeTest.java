@@ -5,9 +5,9 @@ import static dev.sockeye.zygote.TestEvents.raised;
 import static dev.sockeye.zygote.TestEvents.returnedJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.sockeye.zygote.protocol.InvokeMode;
-import dev.sockeye.zygote.protocol.InvokeReply;
-import dev.sockeye.zygote.protocol.InvokeRequest;
+import dev.sockeye.zygote.invoke.InvokeMode;
+import dev.sockeye.zygote.invoke.InvokeReply;
+import dev.sockeye.zygote.invoke.InvokeRequest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sockeye.zygote.protocol.InvokeRequest;
-import dev.sockeye.zygote.protocol.Returned;
+import dev.sockeye.zygote.invoke.InvokeRequest;
+import dev.sockeye.zygote.invoke.Returned;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

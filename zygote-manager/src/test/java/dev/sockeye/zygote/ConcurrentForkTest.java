@@ -6,6 +6,8 @@ import static dev.sockeye.zygote.TestEvents.returnedJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConcurrentForkTest extends ManagerFixture {
 
@@ -64,6 +67,22 @@ class ConcurrentForkTest extends ManagerFixture {
       instances.forEach(Instance::close);
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void sparesPerZygoteDecidesHowManySparesAZygoteKeepsReady(@TempDir Path otherWork) throws Exception {
+    InstanceSpec spec = handler("spares", "def f(event):\n    return 1\n");
+    manager.fork(spec).close();
+    manager.awaitBackgroundWork();
+    assertEquals(ZygoteSettings.DEFAULT_SPARES, manager.root(ZygoteManager.DEFAULT_TENANT).process().spareCount());
+
+    ZygoteSettings d = settings();
+    ZygoteSettings none = new ZygoteSettings(d.python(), otherWork, d.preloadModules(), d.startTimeout(), 0);
+    try (ZygoteManager onDemand = new ZygoteManager(none, Clock.systemUTC())) {
+      onDemand.fork(spec).close();
+      onDemand.awaitBackgroundWork();
+      assertEquals(0, onDemand.root(ZygoteManager.DEFAULT_TENANT).process().spareCount(), "0 forks on demand");
     }
   }
 

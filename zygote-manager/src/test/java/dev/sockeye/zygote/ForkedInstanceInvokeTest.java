@@ -13,11 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sockeye.zygote.protocol.InvokeReply;
-import dev.sockeye.zygote.protocol.Raised;
-import dev.sockeye.zygote.protocol.Returned;
-import dev.sockeye.zygote.protocol.WireEvent;
-import dev.sockeye.zygote.protocol.WireHeader;
+import dev.sockeye.zygote.invoke.InvokeReply;
+import dev.sockeye.zygote.invoke.Raised;
+import dev.sockeye.zygote.invoke.Returned;
+import dev.sockeye.zygote.invoke.WireEvent;
+import dev.sockeye.zygote.invoke.WireHeader;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -55,7 +55,7 @@ class ForkedInstanceInvokeTest extends ManagerFixture {
     Zygote root = manager.root(ZygoteManager.DEFAULT_TENANT);
     try (Instance first = manager.fork(spec)) {
       first.invoke(request("toucher", json(1, "{}")));
-      manager.awaitLearning(); // while the instance runs: its pagemap is read
+      manager.awaitBackgroundWork(); // while the instance runs: its pagemap is read
     }
     assertTrue(root.hotPageCount() > 0, "hot pages learned from the first instance");
     try (Instance later = manager.fork(spec)) {

@@ -69,10 +69,10 @@ class SandboxLeakTest {
     }
     assertEquals(1, during.roots(), "only the zygote's own root is left once every instance sandbox is closed");
     // Killed processes are reaped asynchronously: wait (bounded) for them before comparing.
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-        .until(() -> counts(work.resolve("sb/r")).equals(before));
-    Counts after = counts(work.resolve("sb/r"));
-    assertEquals(before, after, "mounts, cgroups, processes, roots and descriptors before and after " + CYCLES);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .ignoreExceptionsMatching(e -> e instanceof IOException || e instanceof java.io.UncheckedIOException)
+        .untilAsserted(() -> assertEquals(before,
+        counts(work.resolve("sb/r")), "mounts, cgroups, processes, roots and descriptors before and after " + CYCLES));
   }
 
   private static void cycle(Sandboxes sandboxes, ZygoteManager zygotes, Path code, boolean fork) {

@@ -30,6 +30,14 @@ class SettingsValidationTest {
   }
 
   @Test
+  void negativeSparesPerZygoteIsRejectedByName() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ZygoteSettings.defaults(Path.of("/tmp/w")).withSparesPerZygote(-1));
+
+    assertTrue(e.getMessage().contains("sparesPerZygote"), e.getMessage());
+  }
+
+  @Test
   void missingPythonOrWorkDirIsRejectedByName() {
     NullPointerException python = assertThrows(NullPointerException.class,
         () -> new ZygoteSettings(null, Path.of("/tmp/w"), List.of(), Duration.ofSeconds(1)));

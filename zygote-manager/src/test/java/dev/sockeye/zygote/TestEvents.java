@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sockeye.zygote.protocol.EventReply;
+import dev.sockeye.zygote.invoke.EventReply;
 import dev.sockeye.zygote.protocol.Frames;
-import dev.sockeye.zygote.protocol.InvokeRequest;
-import dev.sockeye.zygote.protocol.Raised;
-import dev.sockeye.zygote.protocol.Returned;
-import dev.sockeye.zygote.protocol.WireEvent;
+import dev.sockeye.zygote.invoke.InvokeRequest;
+import dev.sockeye.zygote.invoke.Raised;
+import dev.sockeye.zygote.invoke.Returned;
+import dev.sockeye.zygote.invoke.WireEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -9,7 +9,7 @@ import dev.sockeye.executor.StartKind;
 import dev.sockeye.zygote.Instance;
 import dev.sockeye.sandbox.SandboxHandle;
 import dev.sockeye.zygote.output.HandlerOutput.Report;
-import dev.sockeye.zygote.protocol.WireEvent;
+import dev.sockeye.zygote.invoke.WireEvent;
 import java.time.Clock;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.sockeye.executor.pool;
 
 import dev.sockeye.executor.InvocationOutcome;
-import dev.sockeye.zygote.protocol.InvokeMode;
-import dev.sockeye.zygote.protocol.WireEvent;
+import dev.sockeye.zygote.invoke.InvokeMode;
+import dev.sockeye.zygote.invoke.WireEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

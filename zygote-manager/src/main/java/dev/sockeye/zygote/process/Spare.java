@@ -32,8 +32,8 @@ public final class Spare implements AutoCloseable {
   }
 
   /**
-   * Blocking: returns once the spare has finished preparing (it writes one byte then), or has died. Only for
-   * benchmarks that measure the steady state of a service whose spares are ready.
+   * Blocking: returns once the spare has finished preparing (it writes one byte then), or has died; see
+   * ZygoteManager.awaitBackgroundWork.
    */
   public synchronized void awaitPrepared() {
     if (prepared) {

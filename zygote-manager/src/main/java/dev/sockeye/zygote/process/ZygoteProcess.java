@@ -211,7 +211,7 @@ public final class ZygoteProcess implements AutoCloseable {
     }
   }
 
-  /** The pooled spares now, still pooled (benchmarks wait for them to be prepared). */
+  /** The pooled spares now, still pooled (the manager waits for them to be prepared when asked to settle). */
   public List<Spare> pooledSpares() {
     synchronized (spares) {
       return List.copyOf(spares);

@@ -1,5 +1,13 @@
 package dev.sockeye.zygote.protocol;
 
+import dev.sockeye.zygote.invoke.EventReply;
+import dev.sockeye.zygote.invoke.InvokeReply;
+import dev.sockeye.zygote.invoke.InvokeRequest;
+import dev.sockeye.zygote.invoke.Raised;
+import dev.sockeye.zygote.invoke.Returned;
+import dev.sockeye.zygote.invoke.TraceMark;
+import dev.sockeye.zygote.invoke.WireEvent;
+import dev.sockeye.zygote.invoke.WireHeader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,6 +36,9 @@ public final class InvokeCodec {
     node.put("timestamp", event.timestamp());
     putBlob(node, "key", event.key(), blobs);
     putBlob(node, "value", event.value(), blobs);
+    if (event.rawValue()) {
+      node.put("value_format", "bytes"); // absent: JSON when it parses, else bytes
+    }
     ArrayNode headers = node.putArray("headers");
     for (WireHeader h : event.headers()) {
       ArrayNode pair = headers.addArray().add(h.name());

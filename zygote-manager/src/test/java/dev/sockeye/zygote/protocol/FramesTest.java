@@ -1,5 +1,8 @@
 package dev.sockeye.zygote.protocol;
 
+import dev.sockeye.zygote.invoke.InvokeRequest;
+import dev.sockeye.zygote.invoke.WireEvent;
+import dev.sockeye.zygote.invoke.WireHeader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.sockeye.zygote.protocol;
+package dev.sockeye.zygote.invoke;
 
 /** How an instance calls the handler on a request's events; {@code code} is the wire value of "mode". */
 public enum InvokeMode {

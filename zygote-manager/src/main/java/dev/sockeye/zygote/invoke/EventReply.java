@@ -1,4 +1,4 @@
-package dev.sockeye.zygote.protocol;
+package dev.sockeye.zygote.invoke;
 
 /** The outcome of running the handler on one event: it either returned a value or raised. */
 public sealed interface EventReply permits Returned, Raised {

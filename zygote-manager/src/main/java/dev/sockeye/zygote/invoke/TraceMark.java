@@ -1,4 +1,4 @@
-package dev.sockeye.zygote.protocol;
+package dev.sockeye.zygote.invoke;
 
 /**
  * One mark of a forked instance's cold start, as the runtime recorded it.

@@ -1,4 +1,4 @@
-package dev.sockeye.zygote.protocol;
+package dev.sockeye.zygote.invoke;
 
 import java.util.List;
 import java.util.Objects;
