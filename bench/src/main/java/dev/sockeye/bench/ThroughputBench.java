@@ -6,6 +6,7 @@ import dev.sockeye.function.FunctionPackage;
 import dev.sockeye.function.HandlerCheck;
 import dev.sockeye.kafka.Groups;
 import dev.sockeye.kafka.KafkaClients;
+import dev.sockeye.service.MetricsSettings;
 import dev.sockeye.service.ServiceSettings;
 import dev.sockeye.service.SockeyeService;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,10 @@ final class ThroughputBench implements Callable<Integer> {
   @Option(names = "--python", defaultValue = "/usr/bin/python3")
   Path python;
 
+  @Option(names = "--scrape-every", converter = ScrapeLoad.DurationConverter.class,
+      description = "Also measure each scenario a second time while /metrics is scraped over HTTP this often (e.g. 1s): the cost of scraping")
+  Duration scrapeEvery;
+
   /** One measured configuration. */
   record Scenario(String ordering, int batchSize, String delivery, int events, int rate, String prefix, boolean prints) {
     Scenario(String ordering, int batchSize, String delivery, int events, int rate) {
@@ -94,7 +99,8 @@ final class ThroughputBench implements Callable<Integer> {
     }
     Path dataDir = Files.createTempDirectory("sockeye-bench-");
     try (KafkaTarget kafka = KafkaTarget.open(null, dataDir, 0);
-         SockeyeService service = SockeyeService.start(new ServiceSettings(kafka.bootstrap(), dataDir, python), Clock.systemUTC())) {
+         SockeyeService service = SockeyeService.start(new ServiceSettings(kafka.bootstrap(), dataDir, python),
+             new MetricsSettings("127.0.0.1", scrapeEvery == null ? 0 : freePort()), Clock.systemUTC())) {
       // A service runs for days; a scenario lasts seconds. Measured on a JVM just started, the rows
       // are mostly the JIT compiling the broker, the clients and the event path (43% of all CPU
       // samples of a 20,000-event run were the compiler threads). A shared warm-up of a few other
@@ -125,9 +131,26 @@ final class ThroughputBench implements Callable<Integer> {
         System.out.println(BenchRun.measure(kafka.bootstrap(), s.name() + "-in.results", s.events(), exactlyOnce(s))
             .row(s.ordering(), s.batchSize(), s.delivery(), s.rate()) + (s.prints() ? "   (prints a line per event)" : ""));
         undeploy(kafka.bootstrap(), s);
+        if (scrapeEvery != null) { // the same scenario again, under its own name, while scraped
+          Scenario scraped = new Scenario(s.ordering(), s.batchSize(), s.delivery(), s.events(), s.rate(), "s-");
+          deploy(kafka.bootstrap(), dataDir, scraped);
+          System.gc();
+          try (ScrapeLoad load = new ScrapeLoad(service.metricsPort(), scrapeEvery)) {
+            produce(kafka.bootstrap(), scraped);
+            System.out.println(BenchRun.measure(kafka.bootstrap(), scraped.name() + "-in.results", scraped.events(), exactlyOnce(scraped))
+                .row(s.ordering(), s.batchSize(), s.delivery(), s.rate()) + "   scraped every " + scrapeEvery.toMillis() + " ms: " + load.summary());
+          }
+          undeploy(kafka.bootstrap(), scraped);
+        }
       }
     }
     return 0;
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
   }
 
   private static boolean exactlyOnce(Scenario s) {

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BindingVerticle extends VerticleBase implements PollerSink {
   private static final Logger log = LoggerFactory.getLogger(BindingVerticle.class);
+  /** How often the poll thread measures lag: two broker round trips each time. */
+  private static final Duration LAG_EVERY = Duration.ofSeconds(1);
 
   private final FunctionDefinition function;
   private final String version;
@@ -43,6 +45,8 @@ public final class BindingVerticle extends VerticleBase implements PollerSink {
   private Poller poller;
   private Delivery delivery;
   private Dispatcher dispatcher;
+  private BindingObserver.Factory observers = (f, g) -> BindingObserver.NONE;
+  private BindingObserver observer = BindingObserver.NONE;
 
   public BindingVerticle(FunctionDefinition function, String version, Executor executor, KafkaAccess kafka, Clock clock) {
     this(function, version, executor, kafka, clock, InputDecoder.of(InputSettings.AUTO));
@@ -59,8 +63,15 @@ public final class BindingVerticle extends VerticleBase implements PollerSink {
     this.clock = clock;
   }
 
+  /** Before deployment: where the binding reports what it does (metrics). */
+  public BindingVerticle observedBy(BindingObserver.Factory factory) {
+    this.observers = factory;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
+    observer = observers.forBinding(function.name(), function.group());
     var subscription = new Poller.Subscription(function.topics(), function.delivery().topicPattern());
     poller = new Poller(kafka.consumerFor(function), subscription, function.group(), function.delivery().start(), drainDeadline(), this);
     delivery = function.delivery().mode() == DeliveryMode.EXACTLY_ONCE
@@ -77,6 +88,11 @@ public final class BindingVerticle extends VerticleBase implements PollerSink {
     dispatcher = new Dispatcher(function, new ResultRecords(function.name(), version, clock),
         DecodingInvoker.wrap(decoder, (events, mode) -> executor.invoke(function.name(), events, mode)), delivery, loop, poller::pause,
         new RetryPolicy(function.delivery().retry(), () -> ThreadLocalRandom.current().nextDouble()), clock);
+    dispatcher.observer = observer;
+    poller.observe(observer, clock, LAG_EVERY);
+    if (delivery instanceof TransactionalDelivery t) {
+      t.observe(observer);
+    }
     poller.start();
     return Future.succeededFuture();
   }
@@ -135,6 +151,7 @@ public final class BindingVerticle extends VerticleBase implements PollerSink {
         .compose(v -> vertx.executeBlocking(() -> {
           poller.close();
           delivery.close();
+          observer.closed();
           return null;
         }))
         .onComplete(v -> log.info("binding of {} version {} stopped ({} still in flight)",

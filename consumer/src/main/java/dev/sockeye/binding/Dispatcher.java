@@ -77,6 +77,7 @@ final class Dispatcher {
   private boolean windowTimerSet;
   private long windowOpenedMs = -1;
   private boolean stopping;
+  BindingObserver observer = BindingObserver.NONE; // set before the first record: dispatches, outcomes, retries
 
   Dispatcher(FunctionDefinition function, ResultRecords records, Invoker invoker, Delivery delivery, Loop loop,
              Consumer<Set<TopicPartition>> pauser, RetryPolicy retry, Clock clock) {
@@ -233,6 +234,7 @@ final class Dispatcher {
       events.add(Events.of(w.record));
     }
     CallMode mode = settings.batch().batched() ? CallMode.BATCH : CallMode.EACH;
+    observer.dispatched(unit.size());
     invoker.invoke(events, mode).whenComplete((outcomes, e) -> inbox.post(() -> outcomes(unit, outcomes)));
   }
 
@@ -242,6 +244,7 @@ final class Dispatcher {
     for (int i = 0; i < unit.size(); i++) {
       Work w = unit.get(i);
       InvocationOutcome o = outcomes.get(i);
+      observer.invoked(o, w.queued(o.timings(), clock.instant()));
       if (!current(w)) {
         finish(w, false);
         continue;
@@ -261,9 +264,10 @@ final class Dispatcher {
           w.firstFailure = clock.instant();
         }
         again.add(w);
+        observer.retried();
         delay = Math.max(delay, r.delayMs());
       } else {
-        emit(w, o, d instanceof Decision.DeadLetter dl ? failure(w, o, dl.reason()) : null, 0);
+        emit(w, o, d instanceof Decision.DeadLetter dl ? w.failure(o, function.name(), function.limits().timeoutMs(), dl.reason()) : null, 0);
       }
     }
     if (!again.isEmpty()) {
@@ -302,13 +306,6 @@ final class Dispatcher {
     });
   }
 
-  private DeadLetters.Failure failure(Work w, InvocationOutcome o, String reason) {
-    String type = o instanceof InvocationOutcome.Failed f ? f.errorType() : "Timeout";
-    String message = o instanceof InvocationOutcome.Failed f ? f.errorMessage()
-        : "handler ran past timeout_ms=" + function.limits().timeoutMs();
-    return new DeadLetters.Failure(function.name(), w.attempts, type, message, reason, w.firstFailure);
-  }
-
   /**
    * Hands the record's emission to the delivery and releases its lane at once: the delivery writes
    * emissions in the order it gets them, so the next record of the lane may run while this result
@@ -320,6 +317,7 @@ final class Dispatcher {
     Destinations to = destinations.computeIfAbsent(w.record.topic(),
         topic -> new Destinations(function.resultTopicFor(topic), settings.deadLetterTopicFor(topic)));
     var subject = new ResultRecords.Subject(w.record, w.polledAt, w.attempts, to.results(), to.deadLetters(), failure);
+    w.emitting(clock.instant(), failure == null ? null : failure.reason());
     var written = delivery.deliver(records.emission(subject, o));
     if (release(w)) {
       unacknowledged++;
@@ -358,6 +356,8 @@ final class Dispatcher {
     active.computeIfPresent(w.partition, (tp, n) -> n > 1 ? n - 1 : null);
     if (delivered && state != null && state.epoch() == w.epoch) {
       state.tracker().complete(w.record.offset()).ifPresent(next -> delivery.committable(w.partition, next));
+      var now = clock.instant();
+      observer.completed(w.deadLetterReason, w.sinceEvent(now), w.publishing(now));
     } // an undelivered record stays pending: the committed prefix never passes it
     updatePause();
     pump();

@@ -63,6 +63,8 @@ final class Poller implements AutoCloseable {
   private long epoch; // owned by the poll thread
   private int commitsFailing; // owned by the poll thread: failed commits in a row
   private long lastCommitNanos; // owned by the poll thread
+  private BindingObserver observer = BindingObserver.NONE; // set before start
+  private LagProbe lag; // owned by the poll thread; set before start
 
   Poller(Consumer<byte[], byte[]> consumer, Subscription subscription, String group, StartPosition start, Duration drainDeadline, PollerSink sink) {
     this.consumer = consumer;
@@ -71,6 +73,13 @@ final class Poller implements AutoCloseable {
     this.drainDeadline = drainDeadline;
     this.sink = sink;
     this.thread = new Thread(this::loop, "poll-" + group);
+  }
+
+  /** Before {@link #start()}: report rebalances and, every {@code every}, positions and lag to {@code o}. */
+  void observe(BindingObserver o, java.time.Clock clock, Duration every) {
+    this.observer = o;
+    this.lag = new LagProbe(o, clock, every);
+    o.consumerCreated(consumer);
   }
 
   void start() {
@@ -145,12 +154,21 @@ final class Poller implements AutoCloseable {
       List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>(records.count());
       records.forEach(list::add);
       sink.records(list, epoch);
+      if (lag != null) {
+        lag.polled(list);
+      }
+    }
+    if (lag != null) {
+      lag.maybeReport(consumer);
     }
   }
 
   private void rewindToCommitted() {
     Set<TopicPartition> parts = consumer.assignment();
     seekToCommittedOrStart(parts);
+    if (lag != null) {
+      lag.forget(parts); // polled again from the committed offsets
+    }
     epoch++;
     sink.assigned(parts, epoch);
   }
@@ -270,6 +288,14 @@ final class Poller implements AutoCloseable {
       }
       commitSync(partitions);
       sink.released(partitions);
+      forget(partitions);
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+      if (lag != null) {
+        lag.forget(partitions);
+      }
+      observer.revoked(partitions);
     }
 
     @Override
@@ -277,6 +303,7 @@ final class Poller implements AutoCloseable {
       sink.revoking(partitions);
       sink.released(partitions);
       partitions.forEach(toCommit::remove); // another member owns them already: committing would fail
+      forget(partitions);
     }
 
     @Override
@@ -286,6 +313,7 @@ final class Poller implements AutoCloseable {
         seekToCommittedOrStart(partitions);
       }
       sink.assigned(partitions, epoch);
+      observer.assigned(partitions);
     }
   }
 

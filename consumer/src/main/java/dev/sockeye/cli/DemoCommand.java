@@ -10,6 +10,7 @@ import dev.sockeye.kafka.TopicReader;
 import dev.sockeye.schemas.InvocationMetric;
 import dev.sockeye.schemas.codec.AvroBytes;
 import dev.sockeye.service.Caching;
+import dev.sockeye.service.MetricsSettings;
 import dev.sockeye.service.ServiceSettings;
 import dev.sockeye.service.SockeyeService;
 import java.io.BufferedReader;
@@ -57,13 +58,19 @@ final class DemoCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   SandboxOptions sandbox;
 
+  @Option(names = "--metrics-port", defaultValue = "9464", description = "Port of /metrics while the demo runs; a free port if it is taken; 0 serves nothing (default: ${DEFAULT-VALUE})")
+  int metricsPort;
+
   @Override
   public Integer call() throws Exception {
     List<FunctionPackage> packages = load();
     Path dataDir = Files.createTempDirectory("sockeye-demo-");
     try (KafkaTarget kafka = KafkaTarget.open(bootstrapServers, dataDir, 0);
-        SockeyeService service = SockeyeService.start(new ServiceSettings(kafka.bootstrap(), dataDir, python, sandbox.isolation(),
-            Caching.defaults(python)), Clock.systemUTC())) {
+        SockeyeService service = startService(kafka.bootstrap(), dataDir)) {
+      if (service.metricsPort() != 0) {
+        System.out.printf("metrics: http://127.0.0.1:%d/metrics%s%n", service.metricsPort(),
+            metricsPort != 0 && service.metricsPort() != metricsPort ? " (port " + metricsPort + " was taken)" : "");
+      }
       Deployer deployer = new Deployer(kafka.bootstrap(), Clock.systemUTC());
       packages.forEach(deployer::deploy);
       // Start sending once every binding owns its partitions, so latencies show the path, not the join.
@@ -77,6 +84,31 @@ final class DemoCommand implements Callable<Integer> {
       return results.size() == sent ? 0 : 1;
     } finally {
       deleteTree(dataDir);
+    }
+  }
+
+  /** With metrics on --metrics-port, or on a free port if another process holds that one. */
+  private SockeyeService startService(String bootstrap, Path dataDir) {
+    ServiceSettings settings = new ServiceSettings(bootstrap, dataDir, python, sandbox.isolation(), Caching.defaults(python));
+    if (metricsPort == 0 || portFree(metricsPort)) {
+      return SockeyeService.start(settings, new MetricsSettings("127.0.0.1", metricsPort), Clock.systemUTC());
+    }
+    return SockeyeService.start(settings, new MetricsSettings("127.0.0.1", freePort()), Clock.systemUTC());
+  }
+
+  private static boolean portFree(int port) {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("find a free port for /metrics", e);
     }
   }
 

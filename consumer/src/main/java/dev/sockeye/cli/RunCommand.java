@@ -33,6 +33,7 @@ final class RunCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   SandboxOptions sandbox;
   @Mixin PipOptions pip;
+  @Mixin MetricsOptions metrics;
 
   @Option(names = "--zygote-tree", description = "An initial zygote tree (YAML or JSON), built at start")
   Path zygoteTree;
@@ -64,7 +65,7 @@ final class RunCommand implements Callable<Integer> {
       service = SockeyeService.start(new ServiceSettings(kafka.bootstrap(), dataDir, python, sandbox.isolation(),
           new Caching(pip.settings(python), new ImportCacheSettings(growthThreshold, zygoteMemoryMb << 20, 2, sparesPerZygote),
               new HandlerCacheSettings(Duration.ofMillis(freezeAfterMs), Duration.ofMillis(idleTimeoutMs), frozenMemoryMb << 20),
-              zygoteTree)), Clock.systemUTC());
+              zygoteTree)), metrics.settings(), Clock.systemUTC());
     } catch (RuntimeException e) {
       kafka.close();
       throw e;
@@ -75,8 +76,16 @@ final class RunCommand implements Callable<Integer> {
       kafka.close();
       stopped.countDown();
     }, "sockeye-shutdown"));
+    if (service.metricsPort() != 0) {
+      System.out.println("metrics: http://" + displayHost(metrics.host) + ":" + service.metricsPort() + "/metrics (also /healthz, /readyz)");
+    }
     System.out.println("sockeye is running; deploy a function with: java -jar consumer/target/sockeye.jar deploy DIR --data-dir " + dataDir);
     stopped.await();
     return 0;
+  }
+
+  /** An address a browser on this host can open: the wildcard address is not one. */
+  static String displayHost(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
   }
 }

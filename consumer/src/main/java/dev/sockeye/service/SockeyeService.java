@@ -15,6 +15,8 @@ import dev.sockeye.format.InputYaml;
 import dev.sockeye.function.InvalidFunctionException;
 import dev.sockeye.function.Requirements;
 import dev.sockeye.kafka.KafkaClients;
+import dev.sockeye.metrics.MetricsServer;
+import dev.sockeye.metrics.Monitoring;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -64,9 +66,13 @@ public final class SockeyeService implements AutoCloseable {
   private final java.util.concurrent.ScheduledExecutorService status =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "sockeye-status"));
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Monitoring monitoring = new Monitoring();
+  private final Readiness readiness;
+  private MetricsServer metricsServer; // null: --metrics-port 0
 
   private SockeyeService(ServiceSettings settings, Clock clock) throws Exception {
     this.clock = clock;
+    this.readiness = new Readiness(settings.bootstrapServers());
     Path work = Files.createDirectories(settings.dataDir().resolve("run"));
     this.admin = Admin.create(KafkaClients.adminConfig(settings.bootstrapServers()));
     try {
@@ -82,6 +88,9 @@ public final class SockeyeService implements AutoCloseable {
     executor.handlerOutput(logs);
     KafkaAccess kafka = new KafkaAccess(settings.bootstrapServers(), producer, sender, instanceId(settings.dataDir()));
     status.scheduleWithFixedDelay(this::publishStatus, 0, STATUS_INTERVAL_S, TimeUnit.SECONDS);
+    monitoring.watch(executor, settings.caching().tree().memoryBudgetBytes());
+    monitoring.watch(producer);
+    status.scheduleWithFixedDelay(() -> readiness.probe(admin), 0, 2, TimeUnit.SECONDS);
     this.registry = new Registry(settings.bootstrapServers(), settings.dataDir().resolve("functions"), new Listener(kafka));
   }
 
@@ -133,11 +142,24 @@ public final class SockeyeService implements AutoCloseable {
     return id;
   }
 
-  /** Starts the service and waits until every deployment known to the cluster is running. */
+  /** Starts the service without a metrics endpoint; see {@link #start(ServiceSettings, MetricsSettings, Clock)}. */
   public static SockeyeService start(ServiceSettings settings, Clock clock) {
+    return start(settings, MetricsSettings.OFF, clock);
+  }
+
+  /**
+   * Starts the service and waits until every deployment known to the cluster is running. With {@code
+   * metrics} enabled, {@code /metrics}, {@code /healthz} and {@code /readyz} are served from the start
+   * (not ready until then).
+   */
+  public static SockeyeService start(ServiceSettings settings, MetricsSettings metrics, Clock clock) {
     SockeyeService s = null;
     try {
       s = new SockeyeService(settings, clock);
+      if (metrics.enabled()) { // before the deployments are read: /healthz answers, /readyz says why not yet
+        s.metricsServer = MetricsServer.start(s.vertx, metrics.host(), metrics.port(), s.monitoring::scrape, s.readiness::notReady)
+            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
       if (settings.caching().zygoteTreeFile() != null) {
         for (ZygoteTreeFile.Seed seed : ZygoteTreeFile.read(settings.caching().zygoteTreeFile())) {
           s.executor.seedZygote(seed.tenant(), seed.requirements()); // installs now, builds in the background
@@ -147,6 +169,7 @@ public final class SockeyeService implements AutoCloseable {
       if (!s.registry.awaitCaughtUp(Duration.ofSeconds(60))) {
         throw new IllegalStateException("could not read " + ControlTopics.FUNCTIONS + " from " + settings.bootstrapServers() + " within 60 s");
       }
+      s.readiness.started();
       return s;
     } catch (Exception e) {
       if (s != null) {
@@ -158,6 +181,16 @@ public final class SockeyeService implements AutoCloseable {
 
   public Executor executor() {
     return executor;
+  }
+
+  /** The service's meters (also for in-process readers such as benches). */
+  public Monitoring monitoring() {
+    return monitoring;
+  }
+
+  /** The port /metrics is served on; 0 when it is off. */
+  public int metricsPort() {
+    return metricsServer == null ? 0 : metricsServer.port();
   }
 
   /** Functions whose latest version could not be deployed, with why (pip's error, for instance). */
@@ -183,6 +216,7 @@ public final class SockeyeService implements AutoCloseable {
             Requirements.read(d.codeDir()), d.definition().tenant()));
         deployErrors.remove(name);
         functions.add(name);
+        monitoring.functionDeployed(name);
       } catch (PackageInstallException | InvalidFunctionException e) {
         // The previous version, if any, keeps running: a bad requirements.txt must not take a function down.
         log.error("deploy {} version {} failed: {}", name, d.version().substring(0, 12), e.getMessage());
@@ -195,12 +229,16 @@ public final class SockeyeService implements AutoCloseable {
       d.definition().topics().stream().map(d.definition().delivery()::deadLetterTopicFor).distinct().forEach(topics::add);
       ControlTopics.ensureTopics(admin, topics); // an external cluster may not auto-create them
       Future<String> replaced = stopBinding(name);
-      bindings.put(name, replaced.transform(v -> vertx.deployVerticle(new BindingVerticle(d.definition(), d.version(), executor, kafka, clock, input))));
+      readiness.expect(name);
+      bindings.put(name, replaced.transform(v -> vertx.deployVerticle(new BindingVerticle(d.definition(), d.version(), executor, kafka, clock, input)
+          .observedBy(monitoring.bindings(readiness::assigned)))));
     }
 
     @Override
     public void undeployed(String function) {
       functions.remove(function);
+      readiness.forget(function);
+      monitoring.functionUndeployed(function);
       stopBinding(function).onComplete(v -> executor.undeploy(function));
       bindings.remove(function);
     }
@@ -232,6 +270,9 @@ public final class SockeyeService implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    if (metricsServer != null) {
+      metricsServer.close(); // Prometheus sees the service go at once
+    }
     if (registry != null) {
       registry.close(); // after this, nobody else touches bindings
     }
@@ -261,6 +302,7 @@ public final class SockeyeService implements AutoCloseable {
     admin.close(Duration.ofSeconds(5));
     executor.close();
     logs.close(); // after the instances: what they wrote last is published too
+    monitoring.close(); // after every binding stopped: they unbind their clients' metrics as they stop
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {

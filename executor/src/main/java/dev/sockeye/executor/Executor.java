@@ -58,6 +58,7 @@ public final class Executor implements AutoCloseable {
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(named("sockeye-timeouts-"));
   private final Map<String, InstancePool> pools = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile ExecutorListener listener = ExecutorListener.NONE;
 
   /**
    * With {@code settings.sandbox()} set, checks the host and builds the sandbox machinery first (throwing
@@ -113,6 +114,12 @@ public final class Executor implements AutoCloseable {
     return InstalledPackage.held(store.installAll(d.requirements(), "requirements.txt of " + d.name()));
   }
 
+  /** Sends lifecycle events (instance starts, sandbox setup and teardown, zygote lookups) to {@code l} from now on. */
+  public void listen(ExecutorListener l) {
+    this.listener = l;
+    tree.onLookup(m -> Listeners.quietly(() -> l.zygoteLookup(ZygoteLookup.valueOf(m.name()))));
+  }
+
   /** True unless the executor runs handlers without isolation. */
   /**
    * Where forked instances' stdout, stderr and per-invocation reports go (the service log until set); the sink
@@ -133,13 +140,24 @@ public final class Executor implements AutoCloseable {
 
   /** On a worker thread: builds the function's sandbox, then forks from the best zygote into it. */
   private Instance fork(FunctionDeployment deployment, ImportNeeds needs, InstanceSpec spec) {
+    java.time.Instant start = clock.instant();
+    ExecutorListener l = listener;
+    Instance instance = forkInSandbox(deployment, needs, spec, l);
+    StartKind kind = sandboxes == null ? StartKind.UNSANDBOXED_ZYGOTE : StartKind.ZYGOTE;
+    Listeners.quietly(() -> l.instanceStarted(deployment.name(), kind, java.time.Duration.between(start, clock.instant())));
+    return instance;
+  }
+
+  private Instance forkInSandbox(FunctionDeployment deployment, ImportNeeds needs, InstanceSpec spec, ExecutorListener listener) {
     InstanceSpec withPackages = spec.withSysPath(needs.sysPath(paths));
     if (sandboxes == null) {
       return tree.fork(needs, withPackages);
     }
     FunctionLimits l = deployment.limits();
-    SandboxHandle box = sandboxes.create(new SandboxSpec(deployment.codeDir(),
-        new CgroupLimits(l.memoryMb(), l.pids(), l.cpuShares()), l.scratchMb(), l.network()));
+    java.time.Instant start = clock.instant();
+    SandboxHandle box = new TimedSandbox(sandboxes.create(new SandboxSpec(deployment.codeDir(),
+        new CgroupLimits(l.memoryMb(), l.pids(), l.cpuShares()), l.scratchMb(), l.network())), listener, clock);
+    Listeners.quietly(() -> listener.sandboxCreated(java.time.Duration.between(start, clock.instant())));
     try {
       return tree.fork(needs, withPackages.withSandbox(box));
     } catch (RuntimeException e) {

@@ -22,15 +22,23 @@ final class ChildService implements AutoCloseable {
     this.log = log;
   }
 
+  /** With /metrics off (--metrics-port 0): several children on one host must not race for the default port. */
   static ChildService start(String bootstrap, Path dataDir) throws IOException {
+    return start(bootstrap, dataDir, "--metrics-port", "0");
+  }
+
+  /** Starts {@code sockeye run} on {@code bootstrap} with {@code dataDir} and any {@code extraArgs} of run. */
+  static ChildService start(String bootstrap, Path dataDir, String... extraArgs) throws IOException {
     if (!Files.isRegularFile(JAR)) {
       fail(JAR.toAbsolutePath() + " is missing: run the tests with `mvn verify` from the repository root, which packages the consumer first");
     }
     Files.createDirectories(dataDir);
     Path log = dataDir.resolve("service.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", JAR.toString(), "dev.sockeye.cli.Main", "run",
-        "--bootstrap-servers", bootstrap, "--data-dir", dataDir.toString()))
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-cp", JAR.toString(), "dev.sockeye.cli.Main", "run",
+        "--bootstrap-servers", bootstrap, "--data-dir", dataDir.toString()));
+    command.addAll(List.of(extraArgs));
+    Process p = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
@@ -54,6 +62,10 @@ final class ChildService implements AutoCloseable {
 
   Path log() {
     return log;
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   @Override

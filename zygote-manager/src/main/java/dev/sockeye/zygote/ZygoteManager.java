@@ -56,7 +56,7 @@ public final class ZygoteManager implements AutoCloseable {
   private final Forker forker;
   private final OutputHub output; // drains every forked instance's own stdout and stderr pipes
 
-  /** Extracts sockeye_runtime.py into the work directory; starts nothing yet. Zygotes run unsandboxed. */
+  /** Extracts the runtime (sockeye_runtime.pyz) into the work directory; starts nothing. Zygotes run unsandboxed. */
   public ZygoteManager(ZygoteSettings settings, Clock clock) {
     this(settings, clock, null);
   }
@@ -205,7 +205,7 @@ public final class ZygoteManager implements AutoCloseable {
   }
 
   /**
-   * Blocking: starts {@code python sockeye_runtime.py instance ...} as a fresh interpreter, without a zygote:
+   * Blocking: starts {@code python sockeye_runtime.pyz instance ...} as a fresh interpreter, without a zygote:
    * the start path SOCK's import cache is measured against. The instance is unsandboxed.
    */
   public Instance spawnFresh(InstanceSpec spec) {

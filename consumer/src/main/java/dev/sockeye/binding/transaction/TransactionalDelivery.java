@@ -55,6 +55,7 @@ public final class TransactionalDelivery implements Delivery {
   private Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(); // guarded by lock
   private List<CompletableFuture<Void>> waiters = new ArrayList<>(); // guarded by lock
   private Producer<byte[], byte[]> producer; // transaction thread only
+  private volatile dev.sockeye.binding.BindingObserver observer = dev.sockeye.binding.BindingObserver.NONE;
 
   /**
    * @param producers makes a transactional producer and initialises its transactions; called on the transaction thread
@@ -70,6 +71,11 @@ public final class TransactionalDelivery implements Delivery {
     this.maxResultBytes = maxResultBytes;
     this.thread = new Thread(this::loop, "sockeye-txn-" + name);
     thread.start();
+  }
+
+  /** Reports each transaction's end, and each producer made, to {@code o} from now on. */
+  public void observe(dev.sockeye.binding.BindingObserver o) {
+    this.observer = o;
   }
 
   @Override
@@ -179,6 +185,7 @@ public final class TransactionalDelivery implements Delivery {
     try {
       if (producer == null) {
         producer = producers.get();
+        observer.producerCreated(producer);
       }
       producer.beginTransaction();
       records.forEach(producer::send);
@@ -186,10 +193,12 @@ public final class TransactionalDelivery implements Delivery {
         producer.sendOffsetsToTransaction(commit, groupMetadata.get());
       }
       producer.commitTransaction();
+      observer.transaction(true);
     } catch (RuntimeException e) {
       log.warn("transaction of {} records and offsets {} failed; aborting and rewinding to the committed offsets: {}",
           records.size(), commit, e.toString());
       abort();
+      observer.transaction(false);
       onAbort.run();
     }
   }

@@ -42,6 +42,10 @@ public final class ZygoteTree {
   private final LearnedImports learned = new LearnedImports(); // guarded by lock
   private int nextId; // guarded by lock
   private long evictions; // guarded by lock
+  private volatile java.util.function.Consumer<Match> onLookup = m -> {};
+
+  /** How the node a fork came from matched the package set it needed: exactly, in part, or only the root. */
+  public enum Match { BEST, ANCESTOR, ROOT }
 
   /** {@code builder} runs background builds; its owner shuts it down. */
   public ZygoteTree(ZygoteManager zygotes, TreeSettings settings, ExecutorService builder, PackagePaths paths) {
@@ -51,6 +55,11 @@ public final class ZygoteTree {
     this.paths = paths;
   }
 
+  /** Called on the forking thread for every fork, with how well its zygote matched; must not block. */
+  public void onLookup(java.util.function.Consumer<Match> listener) {
+    this.onLookup = listener;
+  }
+
   /**
    * Blocking: forks {@code spec} from the best zygote for {@code needs}. A zygote found dead is forgotten and
    * the fork retried once from the node (rebuilt, with its ancestors if needed): the manager's
@@ -58,6 +67,7 @@ public final class ZygoteTree {
    */
   public Instance fork(ImportNeeds needs, InstanceSpec spec) {
     TreeNode node = chooseAndCount(needs);
+    onLookup.accept(node.keys.equals(needs.keys()) ? Match.BEST : node.isRoot() ? Match.ROOT : Match.ANCESTOR);
     Instance instance = zygotes.forkRetryingOnce(() -> forkFrom(node), dead -> markDead(node, dead), spec);
     if (!needs.closure().isEmpty()) {
       instance.whenFirstReplied(reply -> learnImports(needs, reply.imported()));
