@@ -13,7 +13,7 @@ import support
 from sockeye_runtime import sandbox
 from sockeye_runtime.hotpages import HotPages
 from sockeye_runtime.imports import ImportRecorder, Preloaded, extend_sys_path
-from sockeye_runtime.process import exit_after, listen_unix
+from sockeye_runtime.process import adopt_output, exit_after, listen_unix
 from sockeye_runtime.seccomp import SeccompFilter, seccomp_program
 from sockeye_runtime.state import PROCESS, ProcessState
 from sockeye_runtime.trace import Trace
@@ -31,6 +31,33 @@ def child_status(body):
     with os.fdopen(r) as err:
         stderr = err.read()
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), stderr
+
+
+class AdoptOutputTest(unittest.TestCase):
+
+    def test_the_instance_pipes_become_its_stdout_and_stderr(self):
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+
+        def body():
+            adopt_output({"stdout_fd": 1, "stderr_fd": 2}, [99, out_w, err_w])
+            os.write(1, b"to stdout")
+            os.write(2, b"to stderr")
+
+        pid = os.fork()
+        if pid == 0:
+            exit_after(body)
+        os.close(out_w)
+        os.close(err_w)
+        with os.fdopen(out_r, "rb") as out, os.fdopen(err_r, "rb") as err:
+            self.assertEqual(out.read(), b"to stdout")
+            self.assertEqual(err.read(), b"to stderr")
+        self.assertEqual(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), 0)
+
+    def test_a_request_without_pipes_keeps_the_inherited_streams(self):
+        with mock.patch("os.dup2") as dup2:
+            adopt_output({"listen_fd": 0}, [5])
+        dup2.assert_not_called()
 
 
 class ForkedChildTest(unittest.TestCase):

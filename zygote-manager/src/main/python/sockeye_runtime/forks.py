@@ -5,11 +5,11 @@ import os
 import signal
 
 from sockeye_runtime.instance import prepare_instance, serve_instance
-from sockeye_runtime.process import exit_after, listen_unix, reseed_random, set_parent_death_signal
+from sockeye_runtime.process import adopt_output, exit_after, listen_unix, reseed_random, set_parent_death_signal
 from sockeye_runtime.state import PROCESS
 
 
-def fork_instance(request, zygote_sockets):
+def fork_instance(request, zygote_sockets, fds=()):
     for field in ("function", "code_dir", "instance_socket"):
         if not isinstance(request.get(field), str):
             raise ValueError("fork request lacks string field %r" % field)
@@ -26,17 +26,20 @@ def fork_instance(request, zygote_sockets):
         os.unlink(path)
         raise
     if pid == 0:
-        exit_after(run_forked_child, request, instance_listener, zygote_sockets, zygote_pid)
+        exit_after(run_forked_child, request, instance_listener, zygote_sockets, zygote_pid, fds)
     trace.mark("forked")
     instance_listener.close()
     return {"ok": True, "pid": pid, "trace": trace.take()}
 
 
-def run_forked_child(request, instance_listener, zygote_sockets, zygote_pid):
-    """The instance side of fork()."""
+def run_forked_child(request, instance_listener, zygote_sockets, zygote_pid, fds=()):
+    """The instance side of fork(); fds are the request's descriptors (its output pipes), closed here."""
     trace = PROCESS.trace
     trace.clear()  # the zygote's marks
     trace.mark("child")
+    adopt_output(request, fds)
+    for fd in fds:
+        os.close(fd)
     PROCESS.hot_pages.copy()
     trace.mark("hot_pages_copied")
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # handlers may use subprocess, which needs wait()

@@ -54,11 +54,11 @@ def serve(conn, handler, exit_at_end=True):
         if trace:
             trace.mark("request_read")
         reply, out_blobs = answer_instance_request(handler, frame[0], frame[1])
+        flush_std_streams()  # before the reply: the JVM attributes what is in the pipes then to this invocation
         try:
             write_frame(conn, reply, out_blobs)
         except (OSError, FrameError):
             break
-        flush_std_streams()
     flush_std_streams()
     if exit_at_end:
         os._exit(0)

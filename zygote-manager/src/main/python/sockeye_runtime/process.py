@@ -43,6 +43,19 @@ def flush_std_streams():
             pass
 
 
+def adopt_output(request, fds):
+    """Makes the instance's own pipes (write ends the JVM sent; indices stdout_fd and stderr_fd into fds) its
+    fd 1 and 2, so its output is captured apart from its zygote's and from other instances' (PROTOCOL.md,
+    Instance output). The caller closes the originals with the rest of fds. A request without them leaves the
+    inherited streams in place."""
+    out, err = request.get("stdout_fd"), request.get("stderr_fd")
+    if not isinstance(out, int) or not isinstance(err, int):
+        return
+    flush_std_streams()  # what the zygote (or spare) buffered is not the instance's
+    os.dup2(fds[out], 1)
+    os.dup2(fds[err], 2)
+
+
 def reseed_random():
     # A forked child shares the zygote's PRNG state; without reseeding every instance draws the same numbers.
     # (CPython's own at-fork hook reseeds random too; this keeps the rule independent of that.)

@@ -9,6 +9,7 @@ import socket
 from sockeye_runtime.frames import FrameError, frame_bytes
 from sockeye_runtime.instance import become_instance
 from sockeye_runtime.libc import CLONE_NEWPID, LIBC, PR_SET_PDEATHSIG, check
+from sockeye_runtime.process import adopt_output
 from sockeye_runtime.sandbox import drop_privileges, enter_sandbox, prepare_spare
 from sockeye_runtime.seccomp import SeccompFilter
 from sockeye_runtime.spares import await_request, fork_spare, mark_spare_prepared, send_ready
@@ -89,6 +90,7 @@ def run_sandboxed_instance(request, fds, forks):
     box = request["sandbox"]
     listener = socket.socket(fileno=fds[box["listen_fd"]])
     try:
+        adopt_output(request, fds)  # the originals are closed with the zygote's descriptors below
         libc = forks.libc
         enter_sandbox(libc, box, fds, keep=(listener.fileno(),))
         if not forks.zygote_alive():  # died before PDEATHSIG was set: we are in the cgroup, the JVM kills it

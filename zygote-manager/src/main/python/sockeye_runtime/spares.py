@@ -10,7 +10,7 @@ import socket
 
 from sockeye_runtime.frames import read_frame, write_frame
 from sockeye_runtime.instance import become_instance
-from sockeye_runtime.process import exit_after, reseed_random, set_parent_death_signal
+from sockeye_runtime.process import adopt_output, exit_after, reseed_random, set_parent_death_signal
 from sockeye_runtime.state import PROCESS
 
 
@@ -86,6 +86,7 @@ def run_plain_spare(sock, foreign_sockets, zygote_pid):
     PROCESS.trace.mark("child")
     mark_spare_prepared()
     listener = socket.socket(fileno=fds[request["listen_fd"]])
+    adopt_output(request, fds)
     for fd in fds:
         if fd != listener.fileno():
             os.close(fd)

@@ -30,7 +30,7 @@ def answer_zygote_request(header, fds, zygote_sockets, preloaded):
         if op == "fork" and header.get("sandbox") is not None:
             return fork_sandboxed(header, fds, zygote_sockets), []
         if op == "fork":
-            return fork_instance(header, zygote_sockets), []
+            return fork_instance(header, zygote_sockets, fds), []
         if op == "fork_zygote":
             return fork_zygote(header, zygote_sockets, preloaded), []
         if op == "spares":

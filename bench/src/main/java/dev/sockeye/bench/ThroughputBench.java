@@ -45,6 +45,10 @@ final class ThroughputBench implements Callable<Integer> {
   @Option(names = "--only", description = "Run only the scenarios whose name (e.g. b-partition-100-a, b-key-1-e, b-partition-1-a-paced) matches this regex")
   String only;
 
+  @Option(names = "--print-lines", description = "Also run every scenario with a handler that prints one line per event"
+      + " (name prefix p-; its rate next to the silent one's shows what capturing handler output costs)")
+  boolean printLines;
+
   @Option(names = "--python", defaultValue = "/usr/bin/python3")
   Path python;
 
@@ -53,9 +57,18 @@ final class ThroughputBench implements Callable<Integer> {
   Duration scrapeEvery;
 
   /** One measured configuration. */
-  record Scenario(String ordering, int batchSize, String delivery, int events, int rate, String prefix) {
+  record Scenario(String ordering, int batchSize, String delivery, int events, int rate, String prefix, boolean prints) {
     Scenario(String ordering, int batchSize, String delivery, int events, int rate) {
-      this(ordering, batchSize, delivery, events, rate, "b-");
+      this(ordering, batchSize, delivery, events, rate, "b-", false);
+    }
+
+    Scenario(String ordering, int batchSize, String delivery, int events, int rate, String prefix) {
+      this(ordering, batchSize, delivery, events, rate, prefix, false);
+    }
+
+    /** The same scenario with a handler that prints one line per event. */
+    Scenario printing() {
+      return new Scenario(ordering, batchSize, delivery, events, rate, "p-", true);
     }
 
     String name() {
@@ -78,6 +91,9 @@ final class ThroughputBench implements Callable<Integer> {
       }
     }
     scenarios.add(new Scenario("partition", 1, "at-least-once", pacedRate * 10, pacedRate));
+    if (printLines) {
+      scenarios = new ArrayList<>(scenarios.stream().flatMap(s -> java.util.stream.Stream.of(s, s.printing())).toList());
+    }
     if (only != null) {
       scenarios.removeIf(s -> !s.name().matches(only));
     }
@@ -99,7 +115,7 @@ final class ThroughputBench implements Callable<Integer> {
         Scenario s = scenarios.get(i);
         for (int round = 0; round < warmUps; round++) {
           Scenario warmUp = new Scenario(s.ordering(), s.batchSize(), s.delivery(), s.rate() > 0 ? unbatchedEvents : s.events(), 0,
-              "warmup" + i + "-" + round + "-");
+              "warmup" + i + "-" + round + "-", s.prints());
           deploy(kafka.bootstrap(), dataDir, warmUp);
           produce(kafka.bootstrap(), warmUp);
           BenchRun.awaitResults(kafka.bootstrap(), warmUp.name() + "-in.results", warmUp.events() + 20, exactlyOnce(warmUp));
@@ -113,7 +129,7 @@ final class ThroughputBench implements Callable<Integer> {
         System.gc();
         produce(kafka.bootstrap(), s);
         System.out.println(BenchRun.measure(kafka.bootstrap(), s.name() + "-in.results", s.events(), exactlyOnce(s))
-            .row(s.ordering(), s.batchSize(), s.delivery(), s.rate()));
+            .row(s.ordering(), s.batchSize(), s.delivery(), s.rate()) + (s.prints() ? "   (prints a line per event)" : ""));
         undeploy(kafka.bootstrap(), s);
         if (scrapeEvery != null) { // the same scenario again, under its own name, while scraped
           Scenario scraped = new Scenario(s.ordering(), s.batchSize(), s.delivery(), s.events(), s.rate(), "s-");
@@ -144,7 +160,7 @@ final class ThroughputBench implements Callable<Integer> {
   private void deploy(String bootstrap, Path dataDir, Scenario s) throws Exception {
     Path dir = Files.createDirectories(dataDir.resolve("bench-functions").resolve(s.name()));
     Files.writeString(dir.resolve("function.yaml"), s.yaml());
-    Files.writeString(dir.resolve("f.py"), s.batchSize() > 1
+    Files.writeString(dir.resolve("f.py"), s.prints() ? printingHandler(s.batchSize()) : s.batchSize() > 1
         ? "def f(events):\n    return [e['value'] for e in events]\n"
         : "def f(event):\n    return event['value']\n");
     try (var admin = org.apache.kafka.clients.admin.Admin.create(KafkaClients.adminConfig(bootstrap))) {
@@ -153,6 +169,12 @@ final class ThroughputBench implements Callable<Integer> {
     new Deployer(bootstrap, Clock.systemUTC()).deploy(FunctionPackage.load(dir, new HandlerCheck(python)));
     Groups.awaitAssigned(bootstrap, List.of("sockeye-" + s.name()), Duration.ofSeconds(60));
     warm(bootstrap, s);
+  }
+
+  private static String printingHandler(int batchSize) {
+    return batchSize > 1
+        ? "def f(events):\n    for e in events:\n        print('handled', e['offset'], e['value'])\n    return [e['value'] for e in events]\n"
+        : "def f(event):\n    print('handled', event['offset'], event['value'])\n    return event['value']\n";
   }
 
   /** Each scenario has the service to itself: the bindings and instances of earlier ones are stopped. */

@@ -60,7 +60,8 @@ final class ResultRecords {
   Emission emission(Subject s, InvocationOutcome outcome) {
     InvocationResult result = result(s, outcome);
     ProducerRecord<byte[], byte[]> dead = s.failure() == null ? null
-        : DeadLetters.of(s.record(), s.deadLetterTopic(), result.getIdempotencyKey(), s.failure());
+        : DeadLetters.withTraceback(DeadLetters.of(s.record(), s.deadLetterTopic(), result.getIdempotencyKey(),
+            s.failure()), result.getTraceback());
     return new Emission(source(s), s.consumed().offset(), toRecord(s, result), dead, publishUs -> metric(s, result, publishUs), () -> tooLarge(s, result));
   }
 
@@ -68,7 +69,7 @@ final class ResultRecords {
   private Emission tooLarge(Subject s, InvocationResult big) {
     int size = big.getOutput() == null ? 0 : big.getOutput().remaining();
     String message = "output of " + size + " bytes was refused by " + s.resultTopic();
-    InvocationResult result = InvocationResult.newBuilder(big).setOutput(null).setContentType(null)
+    InvocationResult result = InvocationResult.newBuilder(big).setOutput(null).setContentType(null).setTraceback(null)
         .setStatus(Status.ERROR).setErrorType("ResultTooLarge").setErrorMessage(message).build();
     var failure = new DeadLetters.Failure(function, s.attempts(), "ResultTooLarge", message, "result too large for " + s.resultTopic(), clock.instant());
     var dead = DeadLetters.of(s.record(), s.deadLetterTopic(), result.getIdempotencyKey(), failure);
@@ -112,6 +113,7 @@ final class ResultRecords {
       b.setContentType(ok.contentType());
     } else if (outcome instanceof Failed f) {
       failed(b, Status.ERROR, f.errorType(), f.errorMessage());
+      b.setTraceback(f.traceback().isEmpty() ? null : f.traceback());
     } else if (outcome instanceof TimedOut t) {
       failed(b, Status.TIMEOUT, "Timeout", "handler ran past timeout_ms=" + t.timeoutMs() + "; its instance was killed");
     } else if (outcome instanceof OutOfMemory m) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       UndeployCommand.class,
       ProduceCommand.class,
       ResultsCommand.class,
+      LogsCommand.class,
       StatusCommand.class,
       FunctionsCommand.class,
       InvokeCommand.class,

@@ -24,9 +24,15 @@ final class ResultFormat {
     String body = res.getStatus() == Status.OK
         ? "output=" + text(res.getOutput())
         : res.getErrorType() + ": " + res.getErrorMessage();
-    return String.format("%s key=%s %s %s total=%.1fms %s",
+    String line = String.format("%s key=%s %s %s total=%.1fms %s",
         res.getIdempotencyKey(), text(res.getKey()), res.getStatus(), res.getStartKind(),
         res.getTimings().getTotalUs() / 1000.0, body);
+    // The traceback follows on indented lines, so a reader sees where the handler failed.
+    return res.getTraceback() == null ? line : line + "\n" + indent(res.getTraceback().toString());
+  }
+
+  private static String indent(String text) {
+    return "    " + text.strip().replace("\n", "\n    ");
   }
 
   private static String text(ByteBuffer b) {

@@ -18,6 +18,8 @@ public final class ControlTopics {
   public static final String STATUS = "sockeye.status";
   /** One {@code InvocationMetric} per invocation, keyed by function name. */
   public static final String METRICS = "sockeye.metrics";
+  /** Handlers' output lines and one REPORT per invocation ({@code HandlerLog}), keyed by function name. */
+  public static final String LOGS = "sockeye.logs";
 
   private ControlTopics() {}
 
@@ -29,6 +31,7 @@ public final class ControlTopics {
         new NewTopic(CODE, Optional.of(1), Optional.empty())
             .configs(Map.of("cleanup.policy", "compact", "max.message.bytes", Integer.toString(16 * 1024 * 1024))),
         new NewTopic(METRICS, Optional.of(3), Optional.empty()),
+        new NewTopic(LOGS, Optional.of(3), Optional.empty()),
         new NewTopic(STATUS, Optional.of(1), Optional.empty()).configs(compacted)));
   }
 

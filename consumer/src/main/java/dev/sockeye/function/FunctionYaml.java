@@ -25,7 +25,9 @@ public final class FunctionYaml {
   static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
   private static final Set<String> TOP_FIELDS =
       Set.of("name", "triggers", "result_topic", "timeout_ms", "memory_mb", "concurrency",
-          "pids", "cpu_shares", "scratch_mb", "network", "tenant");
+          "pids", "cpu_shares", "scratch_mb", "network", "tenant", "logs_max_kb");
+  /** Output one invocation keeps before the rest is dropped with a TRUNCATED record (README: Handler logs). */
+  public static final int DEFAULT_LOGS_MAX_KB = 256;
 
   private final Path file;
 
@@ -61,6 +63,7 @@ public final class FunctionYaml {
     int timeoutMs = integer(root, "timeout_ms", FunctionDefinition.DEFAULT_TIMEOUT_MS, 1, 3_600_000);
     int memoryMb = integer(root, "memory_mb", FunctionDefinition.DEFAULT_MEMORY_MB, 16, 65_536);
     int concurrency = integer(root, "concurrency", FunctionDefinition.DEFAULT_CONCURRENCY, 1, 1_024);
+    logsMaxKb(root); // validated here, read by the service from the deployed function.yaml (see logsMaxKb(Path))
     String tenant = text(root, "tenant", false);
     if (tenant != null && !NAME.matcher(tenant).matches()) {
       throw invalid("tenant", "must match " + NAME + " (got '" + tenant + "')");
@@ -70,6 +73,23 @@ public final class FunctionYaml {
         integer(root, "cpu_shares", FunctionLimits.DEFAULT_CPU_SHARES, 2, 262_144),
         integer(root, "scratch_mb", FunctionLimits.DEFAULT_SCRATCH_MB, 1, 65_536), network(root)),
         delivery, tenant == null ? "" : tenant);
+  }
+
+  /**
+   * {@code logs_max_kb} of a deployed function.yaml (validated at deploy), or the default when the file or field
+   * is absent. Read apart from the definition so that the deployment records on Kafka keep their schema.
+   */
+  public static int logsMaxKb(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return DEFAULT_LOGS_MAX_KB;
+    }
+    FunctionYaml yaml = new FunctionYaml(file);
+    JsonNode root = yaml.read();
+    return root == null || !root.isObject() ? DEFAULT_LOGS_MAX_KB : yaml.logsMaxKb(root);
+  }
+
+  private int logsMaxKb(JsonNode root) {
+    return integer(root, "logs_max_kb", DEFAULT_LOGS_MAX_KB, 1, 65_536);
   }
 
   private Network network(JsonNode root) {

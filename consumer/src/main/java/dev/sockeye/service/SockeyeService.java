@@ -7,6 +7,7 @@ import dev.sockeye.control.Registry;
 import dev.sockeye.executor.Executor;
 import dev.sockeye.executor.FunctionDeployment;
 import dev.sockeye.executor.packages.PackageInstallException;
+import dev.sockeye.function.FunctionYaml;
 import dev.sockeye.format.InputDecoder;
 import dev.sockeye.format.InputYaml;
 import dev.sockeye.function.InvalidFunctionException;
@@ -52,6 +53,7 @@ public final class SockeyeService implements AutoCloseable {
   private final Executor executor;
   private final Admin admin;
   private final KafkaProducer<byte[], byte[]> producer;
+  private final dev.sockeye.logs.LogPublisher logs; // handler output to sockeye.logs
   private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> new Thread(r, "sockeye-send"));
   private final Registry registry;
   private final Clock clock;
@@ -80,6 +82,8 @@ public final class SockeyeService implements AutoCloseable {
     this.executor = startExecutor(settings, work, clock); // fails fast naming what the host lacks for sandboxes
     this.vertx = Vertx.vertx();
     this.producer = new KafkaProducer<>(resultsProducerConfig(settings.bootstrapServers()));
+    this.logs = new dev.sockeye.logs.LogPublisher(settings.bootstrapServers());
+    executor.handlerOutput(logs);
     KafkaAccess kafka = new KafkaAccess(settings.bootstrapServers(), producer, sender, instanceId(settings.dataDir()));
     status.scheduleWithFixedDelay(this::publishStatus, 0, STATUS_INTERVAL_S, TimeUnit.SECONDS);
     monitoring.watch(executor, settings.caching().tree().memoryBudgetBytes());
@@ -193,6 +197,7 @@ public final class SockeyeService implements AutoCloseable {
       String name = d.definition().name();
       InputDecoder input;
       try {
+        executor.limitOutput(name, 1024L * FunctionYaml.logsMaxKb(d.codeDir().resolve("function.yaml")));
         input = InputDecoder.of(InputYaml.read(d.codeDir())); // travels with the code, validated at deploy
         executor.deploy(new FunctionDeployment(name, d.version(), d.codeDir(), d.definition().limits(),
             Requirements.read(d.codeDir()), d.definition().tenant()));
@@ -283,6 +288,7 @@ public final class SockeyeService implements AutoCloseable {
     producer.close(Duration.ofSeconds(10));
     admin.close(Duration.ofSeconds(5));
     executor.close();
+    logs.close(); // after the instances: what they wrote last is published too
     monitoring.close(); // after every binding stopped: they unbind their clients' metrics as they stop
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -70,4 +70,15 @@ class FunctionYamlTest {
     InvalidFunctionException e = assertThrows(InvalidFunctionException.class, () -> parse("name: a\ntriggers: [\n"));
     assertTrue(e.getMessage().contains("not valid YAML") && e.getMessage().contains("line"), e.getMessage());
   }
+
+  @Test
+  void logsMaxKbIsValidatedAtDeployAndReadBackWithItsDefault() throws Exception {
+    parse("name: a\ntriggers: {kafka: {topics: [x]}}\nlogs_max_kb: 4\n");
+    assertEquals(4, FunctionYaml.logsMaxKb(dir.resolve("function.yaml")));
+    parse("name: a\ntriggers: {kafka: {topics: [x]}}\n");
+    assertEquals(FunctionYaml.DEFAULT_LOGS_MAX_KB, FunctionYaml.logsMaxKb(dir.resolve("function.yaml")));
+    InvalidFunctionException e = assertThrows(InvalidFunctionException.class,
+        () -> parse("name: a\ntriggers: {kafka: {topics: [x]}}\nlogs_max_kb: 0\n"));
+    assertTrue(e.getMessage().contains("logs_max_kb") && e.getMessage().contains("between 1 and 65536"), e.getMessage());
+  }
 }

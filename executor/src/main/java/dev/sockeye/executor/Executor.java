@@ -121,6 +121,19 @@ public final class Executor implements AutoCloseable {
   }
 
   /** True unless the executor runs handlers without isolation. */
+  /**
+   * Where forked instances' stdout, stderr and per-invocation reports go (the service log until set); the sink
+   * must never block.
+   */
+  public void handlerOutput(dev.sockeye.executor.logs.OutputSink sink) {
+    zygotes.output().sinkTo(dev.sockeye.executor.logs.HandlerOutputs.to(sink));
+  }
+
+  /** The most output one invocation of {@code function} keeps (function.yaml's logs_max_kb), for instances forked later. */
+  public void limitOutput(String function, long bytesPerInvocation) {
+    zygotes.limitOutput(function, bytesPerInvocation);
+  }
+
   public boolean sandboxed() {
     return sandboxes != null;
   }

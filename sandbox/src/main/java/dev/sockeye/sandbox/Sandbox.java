@@ -91,6 +91,11 @@ public final class Sandbox implements SandboxHandle {
   }
 
   @Override
+  public long peakMemoryBytes() {
+    return cgroup.peakMemoryBytes();
+  }
+
+  @Override
   public boolean outOfMemory() {
     return cgroup.outOfMemory();
   }

@@ -45,6 +45,11 @@ public interface SandboxHandle extends AutoCloseable {
     return 0;
   }
 
+  /** The most memory the sandbox's cgroup has held since it was set up (its peak); 0 when unknown. */
+  default long peakMemoryBytes() {
+    return 0;
+  }
+
   /** True once the kernel's OOM killer has killed a process in this sandbox's memory cgroup. */
   boolean outOfMemory();
 

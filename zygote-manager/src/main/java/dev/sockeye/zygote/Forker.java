@@ -56,18 +56,27 @@ final class Forker {
     long n = handoff.nextNumber();
     Path socket = instanceSocket(sockets, spec, n);
     String where = "fork " + spec.function() + " from zygote " + zygote.name() + " (pid " + zygote.pid() + ")";
+    var out = handoff.openOutput(spec, n);
     try {
       Instant start = clock.instant();
-      ForkReply reply = zygote.fork(forkRequest(spec, socket));
+      ForkReply reply;
+      try {
+        reply = zygote.fork(forkRequest(spec, socket), out.writeFds());
+      } finally {
+        out.closeWriteEnds();
+      }
       if (reply instanceof ForkReply.Refused refused) {
         throw new ForkFailedException(where + ": " + refused.error());
       }
       Duration forkTime = Duration.between(start, clock.instant());
-      return handoff.connectForked(spec.function() + "-" + n, ((ForkReply.Forked) reply).pid(), forkTime, socket, where);
+      return handoff.connectForked(spec.function() + "-" + n, ((ForkReply.Forked) reply).pid(), forkTime, socket, where,
+          out);
     } catch (ZygoteUnavailableException e) {
+      out.close();
       UnixSockets.deleteQuietly(socket);
       throw new ZygoteDiedException(e.getMessage(), e);
     } catch (RuntimeException e) {
+      out.close();
       UnixSockets.deleteQuietly(socket);
       throw e;
     }
@@ -87,21 +96,27 @@ final class Forker {
     ForkRequest request = forkRequest(spec, socket);
     Instant start = clock.instant();
     ForkReply reply;
+    var out = handoff.openOutput(spec, n);
     try (UnixListener listener = UnixListener.bind(socket)) { // closed after the reply: the child holds it then
-      reply = zygote.request(process -> process.forkSandboxed(request, listener.fd()));
+      reply = zygote.request(process -> process.forkSandboxed(request, listener.fd(), out.writeFds()));
     } catch (ZygoteUnavailableException e) {
+      out.close();
       UnixSockets.deleteQuietly(socket);
       throw new ZygoteDiedException(e.getMessage(), e);
     } catch (IOException e) {
+      out.close();
       throw new ForkFailedException(where + ": " + e.getMessage(), e);
+    } finally {
+      out.closeWriteEnds();
     }
     if (reply instanceof ForkReply.Refused refused) {
+      out.close();
       UnixSockets.deleteQuietly(socket);
       throw new ForkFailedException(where + ": " + refused.error());
     }
     long pid = ((ForkReply.Forked) reply).pid();
     Duration forkTime = Duration.between(start, clock.instant());
-    return handoff.awaitReady(spec.function() + "-" + n, pid, forkTime, socket, where, box);
+    return handoff.awaitReady(spec.function() + "-" + n, pid, forkTime, socket, where, box, out);
   }
 
   /** Where the instance listens, as the host sees it: in the service's socket directory, or in its sandbox's /host. */

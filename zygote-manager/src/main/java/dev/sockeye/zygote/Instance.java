@@ -1,6 +1,7 @@
 package dev.sockeye.zygote;
 
 import dev.sockeye.sandbox.SandboxHandle;
+import dev.sockeye.zygote.output.OutputCapture;
 import dev.sockeye.zygote.process.Liveness;
 import dev.sockeye.zygote.process.UnixSockets;
 import dev.sockeye.zygote.protocol.Frame;
@@ -8,6 +9,7 @@ import dev.sockeye.zygote.protocol.Frames;
 import dev.sockeye.zygote.protocol.InvokeCodec;
 import dev.sockeye.zygote.invoke.InvokeReply;
 import dev.sockeye.zygote.invoke.InvokeRequest;
+import dev.sockeye.zygote.invoke.WireEvent;
 import dev.sockeye.zygote.protocol.WireFormatException;
 import java.io.EOFException;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,6 +42,7 @@ public final class Instance implements AutoCloseable {
   private final ProcessHandle process;
   private final Consumer<Instance> onClose;
   private final SandboxHandle sandbox; // null: unsandboxed; owned by this instance, closed after the kill
+  private final OutputCapture output; // null: the instance writes to its zygote's (or its own process's) pipes
   private final ReentrantLock invoking = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String deathReason;
@@ -47,6 +51,13 @@ public final class Instance implements AutoCloseable {
   /** {@code process} is null when the instance had already exited by the time its pid was looked up. */
   Instance(String id, long pid, Duration forkTime, SocketChannel channel, Path socket, ProcessHandle process,
       Consumer<Instance> onClose, SandboxHandle sandbox) {
+    this(id, pid, forkTime, channel, socket, process, onClose, sandbox, null);
+  }
+
+  /** As above; {@code output} (null: none) captures the instance's stdout and stderr and is owned by it. */
+  Instance(String id, long pid, Duration forkTime, SocketChannel channel, Path socket, ProcessHandle process,
+      Consumer<Instance> onClose, SandboxHandle sandbox, OutputCapture output) {
+    this.output = output;
     this.sandbox = sandbox;
     this.id = id;
     this.pid = pid;
@@ -86,7 +97,18 @@ public final class Instance implements AutoCloseable {
       }
       // Encoding happens before any I/O: a request over the frame limit fails here and the instance stays usable.
       Frame frame = InvokeCodec.encode(request);
-      InvokeReply reply = decode(exchange(frame, request), request);
+      InvokeReply reply;
+      if (output == null) {
+        reply = decode(exchange(frame, request), request);
+      } else {
+        // What the instance writes from here to its reply is this invocation's (the runtime flushes first).
+        output.begin(request.events().stream().map(WireEvent::idempotencyKey).toList());
+        try {
+          reply = decode(exchange(frame, request), request);
+        } finally {
+          output.end();
+        }
+      }
       Consumer<InvokeReply> listener = firstReply;
       if (listener != null) {
         firstReply = null;
@@ -175,6 +197,11 @@ public final class Instance implements AutoCloseable {
     return Optional.ofNullable(sandbox);
   }
 
+  /** The capture of the instance's stdout and stderr; empty when it writes to a process's own pipes. */
+  public Optional<OutputCapture> output() {
+    return Optional.ofNullable(output);
+  }
+
   /** The process, or empty if it had already exited when its pid was looked up. */
   Optional<ProcessHandle> process() {
     return Optional.ofNullable(process);
@@ -190,6 +217,9 @@ public final class Instance implements AutoCloseable {
       return;
     }
     kill();
+    if (output != null) {
+      output.close(); // what the instance wrote before it died is still read and reported first
+    }
     UnixSockets.deleteQuietly(socket);
     if (sandbox != null) {
       sandbox.close();

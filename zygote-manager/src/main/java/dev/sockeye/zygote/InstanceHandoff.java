@@ -36,9 +36,26 @@ final class InstanceHandoff implements AutoCloseable {
   private final Registry<Instance> instances = new Registry<>();
   private final AtomicLong counter = new AtomicLong();
   private final ScheduledExecutorService watchdog = watchdog();
+  private final dev.sockeye.zygote.output.OutputHub output; // drains every forked instance's own output pipes
+  private final java.util.Map<String, Long> outputCaps = new java.util.concurrent.ConcurrentHashMap<>(); // bytes
 
-  InstanceHandoff(Duration startTimeout) {
+  InstanceHandoff(Duration startTimeout, dev.sockeye.zygote.output.OutputHub output) {
     this.startTimeout = startTimeout;
+    this.output = output;
+  }
+
+  /** Sets the most output one invocation of {@code function} keeps, for instances forked later. */
+  void limitOutput(String function, long bytesPerInvocation) {
+    if (bytesPerInvocation < 1) {
+      throw new IllegalArgumentException("output cap of " + function + " must be >= 1 byte, was " + bytesPerInvocation);
+    }
+    outputCaps.put(function, bytesPerInvocation);
+  }
+
+  /** New stdout/stderr pipes for instance {@code n} of {@code spec}; their write ends travel with its fork. */
+  dev.sockeye.zygote.output.OutputCapture openOutput(InstanceSpec spec, long n) {
+    return output.open(spec.function(), spec.version(), spec.function() + "-" + n,
+        outputCaps.getOrDefault(spec.function(), dev.sockeye.zygote.output.OutputHub.DEFAULT_INVOCATION_BYTES));
   }
 
   private static ScheduledExecutorService watchdog() {
@@ -57,7 +74,8 @@ final class InstanceHandoff implements AutoCloseable {
   }
 
   /** An unsandboxed child forked on request: connects to the socket it listens on. */
-  Instance connectForked(String id, long pid, Duration forkTime, Path socket, String where) {
+  Instance connectForked(String id, long pid, Duration forkTime, Path socket, String where,
+      dev.sockeye.zygote.output.OutputCapture out) {
     ProcessHandle process = ProcessHandle.of(pid).orElse(null);
     SocketChannel channel;
     try {
@@ -68,7 +86,7 @@ final class InstanceHandoff implements AutoCloseable {
       }
       throw new ForkFailedException(where + ": " + e.getMessage(), e);
     }
-    return register(new Instance(id, pid, forkTime, channel, socket, process, instances::remove, null), where);
+    return register(new Instance(id, pid, forkTime, channel, socket, process, instances::remove, null, out), where);
   }
 
   /**
@@ -76,7 +94,8 @@ final class InstanceHandoff implements AutoCloseable {
    * privileges dropped, or {@code {"error":...}} if it could not get there. An instance that sends neither within
    * the start timeout is killed, which ends the wait with EOF. The instance is registered before it is returned.
    */
-  Instance awaitReady(String id, long pid, Duration forkTime, Path socket, String where, SandboxHandle box) {
+  Instance awaitReady(String id, long pid, Duration forkTime, Path socket, String where, SandboxHandle box,
+      dev.sockeye.zygote.output.OutputCapture out) {
     ProcessHandle process = ProcessHandle.of(pid).orElse(null);
     SocketChannel channel = null;
     ScheduledFuture<?> timeout = null;
@@ -95,8 +114,9 @@ final class InstanceHandoff implements AutoCloseable {
         throw new IOException(first.header().path("error").asText("unexpected first frame " + first.header()));
       }
       timeout.cancel(false);
-      instance = new Instance(id, pid, forkTime, channel, socket, process, instances::remove, box);
+      instance = new Instance(id, pid, forkTime, channel, socket, process, instances::remove, box, out);
     } catch (IOException | UncheckedIOException | WireFormatException e) {
+      out.close();
       if (timeout != null) {
         timeout.cancel(false);
       }

@@ -127,16 +127,23 @@ final class SparePool implements AutoCloseable {
     ForkRequest request = Forker.forkRequest(spec, socket);
     String where = "fork " + spec.function() + " from " + zygote + " through " + spare;
     Instant start = clock.instant();
+    var out = handoff.openOutput(spec, n);
     try (UnixListener listener = UnixListener.bind(socket)) { // the spare holds its own copy once sent
-      spare.send(ZygoteCodec.encodeSpareFork(request),
+      var frame = ZygoteCodec.encodeSpareFork(request);
+      List<Integer> fds = new java.util.ArrayList<>(
           box == null ? List.of(listener.fd()) : ZygoteCodec.forkFds(box, listener.fd()));
+      ZygoteCodec.attachOutput(frame, fds, out.writeFds());
+      spare.send(frame, fds);
     } catch (IOException e) {
+      out.close();
       UnixSockets.deleteQuietly(socket);
       LOG.debug("{}: the spare is gone ({}); trying another", where, e.toString());
       return null;
+    } finally {
+      out.closeWriteEnds();
     }
     Duration forkTime = Duration.between(start, clock.instant());
-    return handoff.awaitReady(spec.function() + "-" + n, spare.pid(), forkTime, socket, where, box);
+    return handoff.awaitReady(spec.function() + "-" + n, spare.pid(), forkTime, socket, where, box, out);
   }
 
   /** Keeps the configured number of spares pooled for {@code zygote}, asking it for more in the background. */

@@ -1,6 +1,7 @@
 package dev.sockeye.zygote;
 
 import dev.sockeye.sandbox.SandboxProvider;
+import dev.sockeye.zygote.output.OutputHub;
 import dev.sockeye.zygote.process.ProcessLauncher;
 import dev.sockeye.zygote.process.ProcessStartException;
 import dev.sockeye.zygote.process.PythonProcess;
@@ -53,6 +54,7 @@ public final class ZygoteManager implements AutoCloseable {
   private final SparePool spares;
   private final HotPageLearner learner;
   private final Forker forker;
+  private final OutputHub output; // drains every forked instance's own stdout and stderr pipes
 
   /** Extracts the runtime (sockeye_runtime.pyz) into the work directory; starts nothing. Zygotes run unsandboxed. */
   public ZygoteManager(ZygoteSettings settings, Clock clock) {
@@ -71,7 +73,8 @@ public final class ZygoteManager implements AutoCloseable {
     this.sockets = SocketDirectory.create(settings.workDir().resolve("s"));
     this.runtime = RuntimeScript.extract(settings.python(), settings.workDir());
     this.starter = new ZygoteStarter(settings, runtime, sockets, launcher, sandboxes);
-    this.handoff = new InstanceHandoff(settings.startTimeout());
+    this.output = new OutputHub(clock, OutputHub.DEFAULT_LINE_BYTES);
+    this.handoff = new InstanceHandoff(settings.startTimeout(), output);
     this.spares = new SparePool(settings.sparesPerZygote(), clock, sockets, handoff, closed::get);
     this.learner = new HotPageLearner(spares);
     this.forker = new Forker(clock, sockets, handoff, spares, learner);
@@ -240,6 +243,16 @@ public final class ZygoteManager implements AutoCloseable {
     }
   }
 
+  /** Drains forked instances' stdout and stderr; its sink says where the lines go (the service log by default). */
+  public OutputHub output() {
+    return output;
+  }
+
+  /** The most output one invocation of {@code function} keeps (function.yaml's logs_max_kb); for instances forked later. */
+  public void limitOutput(String function, long bytesPerInvocation) {
+    handoff.limitOutput(function, bytesPerInvocation);
+  }
+
   /**
    * Idempotent: SIGKILLs every instance handed out, terminates every zygote (SIGTERM, SIGKILL after ~2 s),
    * and deletes all sockets. A fork blocked on a zygote fails with ForkFailedException.
@@ -257,5 +270,6 @@ public final class ZygoteManager implements AutoCloseable {
     launcher.close();
     sockets.close();
     handoff.close();
+    output.close();
   }
 }

@@ -23,6 +23,8 @@ public final class DeadLetters {
   public static final String TIMESTAMP = "sockeye.original.timestamp";
   public static final String FIRST_FAILURE = "sockeye.first_failure";
   public static final String IDEMPOTENCY_KEY = "sockeye.idempotency_key";
+  /** The Python traceback of the last failure, when the handler raised (UTF-8, at most 16 KiB). */
+  public static final String TRACEBACK = "sockeye.error.traceback";
 
   private DeadLetters() {}
 
@@ -46,6 +48,14 @@ public final class DeadLetters {
     put(out, FIRST_FAILURE, f.firstFailure() == null ? "" : f.firstFailure().toString());
     put(out, IDEMPOTENCY_KEY, idempotencyKey);
     return out;
+  }
+
+  /** {@code dead} with the {@link #TRACEBACK} header added, unless {@code traceback} is null or empty. */
+  public static ProducerRecord<byte[], byte[]> withTraceback(ProducerRecord<byte[], byte[]> dead, CharSequence traceback) {
+    if (traceback != null && traceback.length() > 0) {
+      put(dead, TRACEBACK, traceback.toString());
+    }
+    return dead;
   }
 
   private static void put(ProducerRecord<byte[], byte[]> r, String name, String value) {

@@ -69,6 +69,7 @@ final class InvocationRunner {
         Timings t = timings(job, dispatched, sandboxUs, forkUs, importUs, r.handlerMicros());
         outcomes.add(toOutcome(r, kind, t));
       }
+      InvocationReports.publish(instance, job, kind, outcomes, sandboxUs + forkUs + importUs, clock);
       // The killer may have fired just after the reply arrived: the outcomes stand, the instance does not.
       return new Result(outcomes, !timedOut.get());
     } catch (InstanceCrashedException e) {
@@ -88,6 +89,7 @@ final class InvocationRunner {
                     kind,
                     t));
       }
+      InvocationReports.publish(instance, job, kind, outcomes, sandboxUs + forkUs, clock);
       return new Result(outcomes, false);
     }
   }

@@ -85,6 +85,11 @@ public final class Cgroup {
       CgroupFiles.write(dir("cpu").resolve("cpu.weight"), Long.toString(limits.cpuWeight()));
     }
     oomBaseline = oomKills();
+    try { // v1 keeps the peak of the cgroup's previous user; writing 0 starts it again (v2 has no such reset)
+      CgroupFiles.writeIfPresent(dir("memory").resolve("memory.max_usage_in_bytes"), "0");
+    } catch (RuntimeException ignored) {
+      // the peak then includes the cgroup's previous user; it is reported, never enforced
+    }
   }
 
   /** Back to no limits, before the cgroup waits in the pool; memory+swap first, since it must stay >= memory. */
@@ -148,6 +153,18 @@ public final class Cgroup {
       return Long.parseLong(java.nio.file.Files.readString(file).trim());
     } catch (java.io.IOException | NumberFormatException e) {
       return 0; // released meanwhile
+    }
+  }
+
+  /** The most memory charged to the cgroup since its limits were applied (v1 memory.max_usage_in_bytes, v2
+   * memory.peak where the kernel has it, else the current usage); 0 when unknown. */
+  public long peakMemoryBytes() {
+    Path file = layout instanceof CgroupLayout.V1 ? dir("memory").resolve("memory.max_usage_in_bytes")
+        : dirs.get(0).resolve("memory.peak");
+    try {
+      return Long.parseLong(java.nio.file.Files.readString(file).trim());
+    } catch (java.io.IOException | NumberFormatException e) {
+      return memoryBytes();
     }
   }
 

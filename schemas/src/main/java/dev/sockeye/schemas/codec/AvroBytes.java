@@ -2,6 +2,7 @@ package dev.sockeye.schemas.codec;
 
 import dev.sockeye.schemas.FunctionCode;
 import dev.sockeye.schemas.FunctionSpec;
+import dev.sockeye.schemas.HandlerLog;
 import dev.sockeye.schemas.InvocationMetric;
 import dev.sockeye.schemas.InvocationResult;
 import java.io.ByteArrayOutputStream;
@@ -24,9 +25,14 @@ import org.apache.avro.specific.SpecificRecordBase;
  */
 public final class AvroBytes<T extends SpecificRecordBase> {
   public static final AvroBytes<InvocationResult> RESULT = of(InvocationResult.class, InvocationResult.getClassSchema());
+  static {
+    // Results written before "traceback" was added (its last field) still decode, with traceback null.
+    RESULT.addSchema(withoutField(InvocationResult.getClassSchema(), "traceback"));
+  }
   public static final AvroBytes<InvocationMetric> METRIC = of(InvocationMetric.class, InvocationMetric.getClassSchema());
   public static final AvroBytes<FunctionSpec> SPEC = of(FunctionSpec.class, FunctionSpec.getClassSchema());
   public static final AvroBytes<FunctionCode> CODE = of(FunctionCode.class, FunctionCode.getClassSchema());
+  public static final AvroBytes<HandlerLog> LOG = of(HandlerLog.class, HandlerLog.getClassSchema());
 
   private final Schema schema;
   private final BinaryMessageEncoder<T> encoder;
@@ -42,6 +48,20 @@ public final class AvroBytes<T extends SpecificRecordBase> {
     SpecificData model = new SpecificData(type.getClassLoader());
     model.setCustomCoders(true);
     return new AvroBytes<>(schema, model);
+  }
+
+  /**
+   * {@code schema} as it was before {@code field} was added: same names, order and types, so its fingerprint is
+   * the one an older writer put in front of its records (a fingerprint covers the canonical form only).
+   */
+  static Schema withoutField(Schema schema, String field) {
+    java.util.List<Schema.Field> fields = new java.util.ArrayList<>();
+    for (Schema.Field f : schema.getFields()) {
+      if (!f.name().equals(field)) {
+        fields.add(new Schema.Field(f, f.schema()));
+      }
+    }
+    return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
   }
 
   public byte[] encode(T record) {

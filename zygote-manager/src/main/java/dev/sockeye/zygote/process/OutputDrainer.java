@@ -1,10 +1,9 @@
 package dev.sockeye.zygote.process;
 
-import java.io.BufferedReader;
+import dev.sockeye.zygote.output.LineAssembler;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -18,14 +17,19 @@ import org.slf4j.event.Level;
 
 /**
  * Copies one output pipe of a Python process to slf4j, line by line, on its own daemon thread, until EOF.
- * Forked instances inherit their zygote's pipes, so this must keep draining for as long as any writer lives
- * or they would block on a full pipe. The drainer thread owns the reader; the stderr tail is guarded by
+ * Processes a zygote forks inherit its pipes (instances get pipes of their own, but a zygote's children and
+ * whatever they fork may still write here), so this must keep draining for as long as any writer lives or they
+ * would block on a full pipe. It reads in fixed chunks and cuts lines at {@link #MAX_LINE_BYTES}: a writer with no
+ * newlines cannot make it hold more. The drainer thread owns the reader; the stderr tail is guarded by
  * {@code this} because error messages read it from other threads.
  */
 final class OutputDrainer implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger("dev.sockeye.zygote.python");
   private static final Pattern READY = Pattern.compile("READY (\\d+)");
   private static final int TAIL_LINES = 20;
+  static final int MAX_LINE_BYTES = 16 * 1024;
+  /** A tail line is kept shorter than a logged one: error messages quote all twenty. */
+  private static final int MAX_TAIL_CHARS = 1024;
 
   private final String source;
   private final InputStream in;
@@ -52,10 +56,15 @@ final class OutputDrainer implements Runnable {
 
   @Override
   public void run() {
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        accept(line);
+    LineAssembler lines = new LineAssembler(MAX_LINE_BYTES);
+    LineAssembler.Emit emit = (bytes, length, cut) ->
+        accept(new String(bytes, 0, length, StandardCharsets.UTF_8) + (cut ? " [line cut, continues]" : ""));
+    byte[] chunk = new byte[8192];
+    try (in) {
+      for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+        lines.feed(chunk, 0, n, emit);
       }
+      lines.flush(emit);
     } catch (IOException | RuntimeException e) {
       LOG.debug("[{}] stopped draining: {}", source, e.toString());
     } finally {
@@ -81,7 +90,7 @@ final class OutputDrainer implements Runnable {
     if (tail.size() == TAIL_LINES) {
       tail.removeFirst();
     }
-    tail.addLast(line);
+    tail.addLast(line.length() > MAX_TAIL_CHARS ? line.substring(0, MAX_TAIL_CHARS) + "..." : line);
   }
 
   /** The last lines seen, joined with " | ", for error messages. */

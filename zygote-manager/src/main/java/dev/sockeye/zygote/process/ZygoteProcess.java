@@ -120,10 +120,26 @@ public final class ZygoteProcess implements AutoCloseable {
 
   /** Asks the zygote to fork; a broken connection becomes {@link ZygoteUnavailableException}. */
   public ForkReply fork(ForkRequest request) {
+    return fork(request, List.of());
+  }
+
+  /** As {@link #fork(ForkRequest)}, sending the instance's output pipes ({@code outputFds}: stdout, stderr) along. */
+  public ForkReply fork(ForkRequest request, List<Integer> outputFds) {
     if (request.sandbox() != null) {
       throw new IllegalArgumentException("fork " + request.function() + ": a sandboxed fork needs its listener");
     }
-    return ZygoteCodec.decodeFork(exchange(ZygoteCodec.encodeFork(request), "fork " + request.function()));
+    Frame frame = ZygoteCodec.encodeFork(request);
+    List<Integer> fds = new ArrayList<>();
+    ZygoteCodec.attachOutput(frame, fds, outputFds);
+    if (fds.isEmpty()) {
+      return ZygoteCodec.decodeFork(exchange(frame, "fork " + request.function()));
+    }
+    try {
+      channel.sendWithFds(Frames.encode(frame), fds);
+      return ZygoteCodec.decodeFork(Frames.read(channel));
+    } catch (IOException e) {
+      throw unavailable("fork " + request.function(), e);
+    }
   }
 
   /**
@@ -132,9 +148,16 @@ public final class ZygoteProcess implements AutoCloseable {
    * instance reports its readiness on the listener's first connection.
    */
   public ForkReply forkSandboxed(ForkRequest request, int listenerFd) {
+    return forkSandboxed(request, listenerFd, List.of());
+  }
+
+  /** As above, sending the instance's output pipes ({@code outputFds}: stdout, stderr) along. */
+  public ForkReply forkSandboxed(ForkRequest request, int listenerFd, List<Integer> outputFds) {
     try {
-      channel.sendWithFds(Frames.encode(ZygoteCodec.encodeFork(request)),
-          ZygoteCodec.forkFds(request.sandbox(), listenerFd));
+      Frame frame = ZygoteCodec.encodeFork(request);
+      List<Integer> fds = ZygoteCodec.forkFds(request.sandbox(), listenerFd);
+      ZygoteCodec.attachOutput(frame, fds, outputFds);
+      channel.sendWithFds(Frames.encode(frame), fds);
       return ZygoteCodec.decodeFork(Frames.read(channel));
     } catch (IOException e) {
       throw unavailable("fork " + request.function(), e);

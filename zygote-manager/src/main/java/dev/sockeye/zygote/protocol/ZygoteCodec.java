@@ -68,6 +68,19 @@ public final class ZygoteCodec {
     return frame;
   }
 
+  /**
+   * Adds an instance's own stdout and stderr pipes (write ends) to a fork request: they are appended to
+   * {@code fds} and the header names their indices ({@code stdout_fd}, {@code stderr_fd}); the child dup2's them
+   * onto 1 and 2. Nothing when {@code outputFds} is empty.
+   */
+  public static void attachOutput(Frame frame, List<Integer> fds, List<Integer> outputFds) {
+    if (outputFds.isEmpty()) {
+      return;
+    }
+    frame.header().put("stdout_fd", fds.size()).put("stderr_fd", fds.size() + 1);
+    fds.addAll(outputFds);
+  }
+
   /** Asks a zygote for {@code count} spares; their sockets follow the reply (one marker byte carrying them). */
   public static Frame encodeSpares(int count, boolean sandboxed) {
     return Frame.of(Frames.JSON.createObjectNode().put("op", "spares").put("count", count).put("sandboxed", sandboxed));

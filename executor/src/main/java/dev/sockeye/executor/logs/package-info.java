@@ -1,0 +1,2 @@
+/** Handler output (lines, truncation notes, invocation reports) in the executor's own types. */
+package dev.sockeye.executor.logs;
