@@ -52,23 +52,32 @@ public final class Main {
 
   /** As {@link #run(String...)}, with help and version to {@code out}, errors to {@code err}, and {@code env} as the environment. */
   public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
-    CommandLine cli = commandLine();
-    cli.setOut(out);
-    cli.setErr(err);
-    FlagDefaults defaults;
+    CommandLine cli;
     try {
-      defaults = defaults(cli, env, args);
+      cli = prepare(out, err, env, args);
     } catch (IllegalArgumentException e) {
       err.println("sockeye: " + Secrets.redact(e.getMessage()));
       return CommandLine.ExitCode.USAGE;
     }
+    return cli.execute(args);
+  }
+
+  /**
+   * The command tree ready to parse {@code args}: defaults from {@code env} and any --config file,
+   * error handlers that redact secrets. Throws IllegalArgumentException for a bad --config file.
+   */
+  static CommandLine prepare(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
+    CommandLine cli = commandLine();
+    cli.setOut(out);
+    cli.setErr(err);
+    FlagDefaults defaults = defaults(cli, env, args);
     cli.setDefaultValueProvider(defaults);
     cli.setParameterExceptionHandler((e, a) -> usageError(e, defaults));
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("sockeye " + cmd.getCommandName() + ": " + Secrets.redact(message(e)));
       return CommandLine.ExitCode.SOFTWARE;
     });
-    return cli.execute(args);
+    return cli;
   }
 
   /** The command tree, every command with -h/--help and -V/--version. */
