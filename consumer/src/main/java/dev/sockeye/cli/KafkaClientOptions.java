@@ -18,7 +18,7 @@ final class KafkaClientOptions {
           + "SOCKEYE_KAFKA_<PROPERTY> variables (SOCKEYE_KAFKA_SASL_MECHANISM=sasl.mechanism) override them")
   Path kafkaConfig;
 
-  @Option(names = "--kafka-timeout-ms", defaultValue = "15000",
+  @Option(names = "--kafka-timeout-ms", defaultValue = "10000",
       description = "Longest wait for the cluster before a command fails naming it (default: ${DEFAULT-VALUE})")
   long kafkaTimeoutMs;
 

@@ -27,7 +27,7 @@ public final class KafkaCheck {
       throw new KafkaUnavailableException("Kafka client for " + kafka.describe() + ": " + rootMessage(e), e);
     }
     try {
-      admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) ms)).nodes().get(ms + 2_000, TimeUnit.MILLISECONDS);
+      admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) ms)).nodes().get(ms, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw failure(kafka, e.getCause());
     } catch (TimeoutException e) {

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * @param timeout the longest a request, a metadata wait or an API call may take
  */
 public record KafkaConnection(String bootstrap, Map<String, String> properties, Duration timeout) {
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
   public KafkaConnection {
     if (bootstrap == null || bootstrap.isBlank()) {
