@@ -129,6 +129,7 @@ class SecuredKafkaTest {
       int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), Map.of(),
           concat(args, List.of("--bootstrap-servers", sasl, "--kafka-config", bad.toString())).toArray(String[]::new));
       Duration took = Duration.ofNanos(System.nanoTime() - start);
+      System.out.printf("$ sockeye %s (wrong password) -> exit %d after %d ms:%n%s", String.join(" ", args), code, took.toMillis(), err);
       assertEquals(1, code, err.toString());
       assertTrue(err.toString().contains("Kafka at " + sasl + " (SASL_PLAINTEXT PLAIN): authentication failed"), err.toString());
       assertFalse(err.toString().contains(wrong), err.toString());
