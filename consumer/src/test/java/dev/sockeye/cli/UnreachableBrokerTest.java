@@ -46,6 +46,7 @@ class UnreachableBrokerTest {
         List.of("produce", "--topic", "unreachable-in", "--file", dir.resolve("events.jsonl").toString()),
         List.of("results", "--topic", "unreachable-in.results"),
         List.of("status"),
+        List.of("functions"),
         List.of("run", "--data-dir", dir.resolve("run-data").toString(), "--unsafe-no-sandbox"),
         List.of("demo", "--examples", dir.resolve("no-examples").toString(), "--unsafe-no-sandbox"));
   }
