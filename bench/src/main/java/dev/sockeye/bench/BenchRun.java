@@ -42,7 +42,7 @@ record BenchRun(int results, double eventsPerSecond, Histogram latencyMs, Histog
   }
 
   private static BenchRun read(String bootstrap, String topic, int count, boolean readCommitted, int skip) {
-    Map<String, Object> c = KafkaClients.consumerConfig(bootstrap, null, "bench-reader");
+    Map<String, Object> c = KafkaClients.consumerConfig(dev.sockeye.kafka.KafkaConnection.of(bootstrap), null, "bench-reader");
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
     Histogram h = new Histogram(3_600_000L, 3);
     Histogram toPoll = new Histogram(3_600_000L, 3);

@@ -1,5 +1,6 @@
 package dev.sockeye.bench;
 
+import dev.sockeye.kafka.KafkaConnection;
 import dev.sockeye.cli.KafkaTarget;
 import dev.sockeye.control.Deployer;
 import dev.sockeye.function.FunctionPackage;
@@ -78,17 +79,17 @@ final class ReplayBench implements Callable<Integer> {
     Path dir = Files.createDirectories(dataDir.resolve("bench-functions").resolve(s.name()));
     Files.writeString(dir.resolve("function.yaml"), s.yaml());
     Files.writeString(dir.resolve("f.py"), "def f(events):\n    return [e['value'] for e in events]\n");
-    try (var admin = org.apache.kafka.clients.admin.Admin.create(KafkaClients.adminConfig(bootstrap))) {
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(KafkaClients.adminConfig(KafkaConnection.of(bootstrap)))) {
       admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(s.name() + "-in", 6, (short) 1))).all().get();
     }
     new Deployer(bootstrap, Clock.systemUTC()).deploy(FunctionPackage.load(dir, new HandlerCheck(python)));
-    Groups.awaitAssigned(bootstrap, List.of("sockeye-" + s.name()), Duration.ofSeconds(60));
+    Groups.awaitAssigned(KafkaConnection.of(bootstrap), List.of("sockeye-" + s.name()), Duration.ofSeconds(60));
     produce(bootstrap, s.name() + "-in", 20); // instances forked and warm before the clock starts, as bench throughput does
     BenchRun.awaitResults(bootstrap, s.name() + "-in.results", 20, false);
   }
 
   private static void produce(String bootstrap, String topic, int count) {
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "bench"))) {
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(KafkaConnection.of(bootstrap), "bench"))) {
       for (int i = 0; i < count; i++) {
         p.send(new ProducerRecord<>(topic, ("k" + (i % 64)).getBytes(StandardCharsets.UTF_8), Integer.toString(i).getBytes(StandardCharsets.UTF_8)));
       }

@@ -163,11 +163,11 @@ final class ThroughputBench implements Callable<Integer> {
     Files.writeString(dir.resolve("f.py"), s.prints() ? printingHandler(s.batchSize()) : s.batchSize() > 1
         ? "def f(events):\n    return [e['value'] for e in events]\n"
         : "def f(event):\n    return event['value']\n");
-    try (var admin = org.apache.kafka.clients.admin.Admin.create(KafkaClients.adminConfig(bootstrap))) {
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(KafkaClients.adminConfig(dev.sockeye.kafka.KafkaConnection.of(bootstrap)))) {
       admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(s.name() + "-in", 6, (short) 1))).all().get();
     }
     new Deployer(bootstrap, Clock.systemUTC()).deploy(FunctionPackage.load(dir, new HandlerCheck(python)));
-    Groups.awaitAssigned(bootstrap, List.of("sockeye-" + s.name()), Duration.ofSeconds(60));
+    Groups.awaitAssigned(dev.sockeye.kafka.KafkaConnection.of(bootstrap), List.of("sockeye-" + s.name()), Duration.ofSeconds(60));
     warm(bootstrap, s);
   }
 
@@ -185,7 +185,7 @@ final class ThroughputBench implements Callable<Integer> {
   /** A few events first, so instances are forked and warm before the clock starts. */
   private static void warm(String bootstrap, Scenario s) {
     String topic = s.name() + "-in";
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "bench-warm"))) {
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(dev.sockeye.kafka.KafkaConnection.of(bootstrap), "bench-warm"))) {
       for (int i = 0; i < 20; i++) {
         p.send(new ProducerRecord<>(topic, ("w" + i).getBytes(StandardCharsets.UTF_8), "0".getBytes(StandardCharsets.UTF_8)));
       }
@@ -196,7 +196,7 @@ final class ThroughputBench implements Callable<Integer> {
   private static void produce(String bootstrap, Scenario s) {
     String topic = s.name() + "-in";
     long start = System.nanoTime();
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "bench"))) {
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(dev.sockeye.kafka.KafkaConnection.of(bootstrap), "bench"))) {
       for (int i = 0; i < s.events(); i++) {
         p.send(new ProducerRecord<>(topic, ("k" + (i % 64)).getBytes(StandardCharsets.UTF_8), Integer.toString(i).getBytes(StandardCharsets.UTF_8)));
         if (s.rate() > 0) {

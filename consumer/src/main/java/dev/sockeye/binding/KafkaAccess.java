@@ -3,6 +3,7 @@ package dev.sockeye.binding;
 import dev.sockeye.function.DeliveryMode;
 import dev.sockeye.function.FunctionDefinition;
 import dev.sockeye.kafka.KafkaClients;
+import dev.sockeye.kafka.KafkaConnection;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -14,15 +15,15 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * What bindings share: the cluster address, one producer and the one thread that calls its
+ * What bindings share: the cluster and its client properties, one producer and the one thread that calls its
  * {@code send} (both owned and closed by the service), and the service's stable instance id. Each
  * binding gets a consumer of its own, and in exactly-once mode a transactional producer of its own.
  */
-public record KafkaAccess(String bootstrap, Producer<byte[], byte[]> producer, Executor sender, String instanceId) {
+public record KafkaAccess(KafkaConnection kafka, Producer<byte[], byte[]> producer, Executor sender, String instanceId) {
   /** A consumer for a binding: manual commits, cooperative rebalancing, a poll interval scaled to the work. */
   KafkaConsumer<byte[], byte[]> consumerFor(FunctionDefinition f) {
     String group = f.group();
-    Map<String, Object> c = KafkaClients.consumerConfig(bootstrap, group, group + "-" + UUID.randomUUID().toString().substring(0, 8));
+    Map<String, Object> c = KafkaClients.consumerConfig(kafka, group, group + "-" + UUID.randomUUID().toString().substring(0, 8));
     // Cooperative rebalancing moves only the partitions that change owner; the others keep flowing.
     c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
@@ -56,7 +57,7 @@ public record KafkaAccess(String bootstrap, Producer<byte[], byte[]> producer, E
    * its open transaction; other members are fenced through the group metadata.
    */
   Producer<byte[], byte[]> transactionalProducer(String group) {
-    Map<String, Object> c = KafkaClients.producerConfig(bootstrap, "sockeye-txn-" + group);
+    Map<String, Object> c = KafkaClients.producerConfig(kafka, "sockeye-txn-" + group);
     c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "sockeye-" + group + "-" + instanceId);
     c.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 15_000);
     c.put(ProducerConfig.LINGER_MS_CONFIG, 5);

@@ -52,6 +52,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", description = "Use this cluster instead of an embedded broker")
   String bootstrapServers;
 
+  @picocli.CommandLine.Mixin
+  KafkaClientOptions kafkaClient;
+
   @Option(names = "--python", defaultValue = "/usr/bin/python3")
   Path python;
 
@@ -65,20 +68,20 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<FunctionPackage> packages = load();
     Path dataDir = Files.createTempDirectory("sockeye-demo-");
-    try (KafkaTarget kafka = KafkaTarget.open(bootstrapServers, dataDir, 0);
-        SockeyeService service = startService(kafka.bootstrap(), dataDir)) {
+    try (KafkaTarget kafka = KafkaTarget.open(bootstrapServers, kafkaClient, dataDir, 0);
+        SockeyeService service = startService(kafka.connection(), dataDir)) {
       if (service.metricsPort() != 0) {
         System.out.printf("metrics: http://127.0.0.1:%d/metrics%s%n", service.metricsPort(),
             metricsPort != 0 && service.metricsPort() != metricsPort ? " (port " + metricsPort + " was taken)" : "");
       }
-      Deployer deployer = new Deployer(kafka.bootstrap(), Clock.systemUTC());
+      Deployer deployer = new Deployer(kafka.connection(), Clock.systemUTC());
       packages.forEach(deployer::deploy);
       // Start sending once every binding owns its partitions, so latencies show the path, not the join.
-      Groups.awaitAssigned(kafka.bootstrap(), packages.stream().map(p -> p.definition().group()).toList(), Duration.ofSeconds(30));
-      int sent = produce(kafka.bootstrap(), packages);
+      Groups.awaitAssigned(kafka.connection(), packages.stream().map(p -> p.definition().group()).toList(), Duration.ofSeconds(30));
+      int sent = produce(kafka.connection(), packages);
       List<String> resultTopics = packages.stream().flatMap(p -> p.definition().topics().stream().map(p.definition()::resultTopicFor)).distinct().toList();
-      var results = TopicReader.read(kafka.bootstrap(), resultTopics, sent, Duration.ofSeconds(45), false);
-      var metrics = TopicReader.read(kafka.bootstrap(), List.of(ControlTopics.METRICS), sent, Duration.ofSeconds(10), false);
+      var results = TopicReader.read(kafka.connection(), resultTopics, sent, Duration.ofSeconds(45), false);
+      var metrics = TopicReader.read(kafka.connection(), List.of(ControlTopics.METRICS), sent, Duration.ofSeconds(10), false);
       report(results, metrics.stream().map(r -> AvroBytes.METRIC.decode(r.value())).toList());
       System.out.printf("%nsent %d events, received %d results and %d metrics%n", sent, results.size(), metrics.size());
       return results.size() == sent ? 0 : 1;
@@ -88,8 +91,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** With metrics on --metrics-port, or on a free port if another process holds that one. */
-  private SockeyeService startService(String bootstrap, Path dataDir) {
-    ServiceSettings settings = new ServiceSettings(bootstrap, dataDir, python, sandbox.isolation(), Caching.defaults(python));
+  private SockeyeService startService(dev.sockeye.kafka.KafkaConnection kafka, Path dataDir) {
+    ServiceSettings settings = new ServiceSettings(kafka, dataDir, python, sandbox.isolation(), Caching.defaults(python));
     if (metricsPort == 0 || portFree(metricsPort)) {
       return SockeyeService.start(settings, new MetricsSettings("127.0.0.1", metricsPort), Clock.systemUTC());
     }
@@ -122,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private int produce(String bootstrap, List<FunctionPackage> packages) throws Exception {
+  private int produce(dev.sockeye.kafka.KafkaConnection kafka, List<FunctionPackage> packages) throws Exception {
     List<String> topics = new ArrayList<>();
     List<List<JsonLines.Line>> samples = new ArrayList<>();
     for (FunctionPackage p : packages) {
@@ -135,7 +138,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     int sent = 0;
     long start = System.nanoTime();
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "sockeye-demo"))) {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producerConfig(kafka, "sockeye-demo"))) {
       for (int i = 0; i < events; i++) {
         for (int f = 0; f < topics.size(); f++) { // interleaved, so the functions run side by side
           JsonLines.Line l = samples.get(f).get(i % samples.get(f).size());

@@ -34,7 +34,7 @@ final class DeployCommand implements Callable<Integer> {
     // Validate everything before registering anything: a bad directory deploys nothing.
     List<FunctionPackage> packages = dirs.stream().map(d -> FunctionPackage.load(d, check)).toList();
     checkRequirementsResolve();
-    Deployer deployer = new Deployer(kafka.resolve(), Clock.systemUTC());
+    Deployer deployer = new Deployer(kafka.connect(), Clock.systemUTC());
     for (FunctionPackage p : packages) {
       deployer.deploy(p);
       System.out.printf("deployed %s version %s (topics %s -> %s)%n", p.definition().name(), p.version().substring(0, 12),

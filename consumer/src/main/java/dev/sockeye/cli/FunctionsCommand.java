@@ -25,7 +25,7 @@ final class FunctionsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<Deployed> all = DeployedFunctions.read(kafka.resolve(), Duration.ofSeconds(30));
+    List<Deployed> all = DeployedFunctions.read(kafka.connect(), Duration.ofSeconds(30));
     if (json) {
       ArrayNode out = JSON.createArrayNode();
       for (Deployed d : all) {

@@ -1,15 +1,19 @@
 package dev.sockeye.cli;
 
+import dev.sockeye.kafka.KafkaCheck;
+import dev.sockeye.kafka.KafkaConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Where Kafka is. Without {@code --bootstrap-servers}, commands use the embedded broker that
- * {@code sockeye run} started on the same data directory; it leaves its address in a file there.
+ * Where Kafka is and how to talk to it. Without {@code --bootstrap-servers}, commands use the
+ * embedded broker that {@code sockeye run} started on the same data directory; it leaves its address
+ * in a file there.
  */
 final class KafkaOptions {
   static final String ADDRESS_FILE = "bootstrap.servers";
@@ -20,11 +24,17 @@ final class KafkaOptions {
   @Option(names = "--data-dir", defaultValue = "sockeye-data", description = "Sockeye's data directory (default: ${DEFAULT-VALUE})")
   Path dataDir;
 
-  /** The cluster to talk to; fails with a message that says how to get one. */
-  String resolve() {
-    if (bootstrapServers != null) {
-      return bootstrapServers;
-    }
+  @Mixin KafkaClientOptions client;
+
+  /** The cluster, checked to answer within the Kafka timeout: fails naming its address and why otherwise. */
+  KafkaConnection connect() {
+    KafkaConnection kafka = bootstrapServers != null ? client.connection(bootstrapServers) : client.embedded(embeddedAddress());
+    KafkaCheck.reach(kafka);
+    return kafka;
+  }
+
+  /** The address of the embedded broker of --data-dir; fails with a message that says how to get one. */
+  private String embeddedAddress() {
     Path file = dataDir.resolve(ADDRESS_FILE);
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException("no --bootstrap-servers given and no embedded broker recorded in " + file

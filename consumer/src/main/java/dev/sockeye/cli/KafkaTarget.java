@@ -1,6 +1,8 @@
 package dev.sockeye.cli;
 
 import dev.sockeye.kafka.EmbeddedKafka;
+import dev.sockeye.kafka.KafkaCheck;
+import dev.sockeye.kafka.KafkaConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,19 +11,23 @@ import java.nio.file.Path;
 /** The cluster {@code run} and {@code demo} use: the user's, or an embedded broker they own and close. */
 public final class KafkaTarget implements AutoCloseable {
   private final EmbeddedKafka embedded; // null for an external cluster
-  private final String bootstrap;
+  private final KafkaConnection connection;
   private final Path addressFile;
 
-  private KafkaTarget(EmbeddedKafka embedded, String bootstrap, Path addressFile) {
+  private KafkaTarget(EmbeddedKafka embedded, KafkaConnection connection, Path addressFile) {
     this.embedded = embedded;
-    this.bootstrap = bootstrap;
+    this.connection = connection;
     this.addressFile = addressFile;
   }
 
-  public static KafkaTarget open(String bootstrapServers, Path dataDir, int port) {
+  /** The user's cluster, checked to answer within the Kafka timeout, or a new embedded broker. */
+  static KafkaTarget open(String bootstrapServers, KafkaClientOptions client, Path dataDir, int port) {
     if (bootstrapServers != null) {
-      System.out.println("Kafka: " + bootstrapServers);
-      return new KafkaTarget(null, bootstrapServers, null);
+      KafkaConnection kafka = client.connection(bootstrapServers);
+      String props = kafka.describeProperties();
+      System.out.println("Kafka: " + kafka.bootstrap() + (props.isEmpty() ? "" : " (client properties: " + props + ")"));
+      KafkaCheck.reach(kafka);
+      return new KafkaTarget(null, kafka, null);
     }
     EmbeddedKafka kafka = EmbeddedKafka.start(dataDir, port);
     Path file = dataDir.resolve(KafkaOptions.ADDRESS_FILE);
@@ -32,11 +38,22 @@ public final class KafkaTarget implements AutoCloseable {
       throw new UncheckedIOException("write " + file, e);
     }
     System.out.println("Kafka: " + kafka.bootstrapServers() + " (embedded KRaft broker, log in " + kafka.logDir() + ")");
-    return new KafkaTarget(kafka, kafka.bootstrapServers(), file);
+    return new KafkaTarget(kafka, client.embedded(kafka.bootstrapServers()), file);
+  }
+
+  /** An embedded broker with the default client options (for benches). */
+  public static KafkaTarget open(String bootstrapServers, Path dataDir, int port) {
+    KafkaClientOptions defaults = new KafkaClientOptions();
+    defaults.kafkaTimeoutMs = KafkaConnection.DEFAULT_TIMEOUT.toMillis();
+    return open(bootstrapServers, defaults, dataDir, port);
+  }
+
+  public KafkaConnection connection() {
+    return connection;
   }
 
   public String bootstrap() {
-    return bootstrap;
+    return connection.bootstrap();
   }
 
   @Override

@@ -53,7 +53,7 @@ final class LogsCommand implements Callable<Integer> {
     LogView view = new LogView(function, key, errors);
     byte[] functionKey = function.getBytes(StandardCharsets.UTF_8);
     try (KafkaConsumer<byte[], byte[]> consumer =
-             new KafkaConsumer<>(KafkaClients.consumerConfig(kafka.resolve(), null, "sockeye-logs-cli"))) {
+             new KafkaConsumer<>(KafkaClients.consumerConfig(kafka.connect(), null, "sockeye-logs-cli"))) {
       List<TopicPartition> parts = consumer.partitionsFor(ControlTopics.LOGS, Duration.ofSeconds(30)).stream()
           .map(p -> new TopicPartition(ControlTopics.LOGS, p.partition())).toList();
       if (parts.isEmpty()) {

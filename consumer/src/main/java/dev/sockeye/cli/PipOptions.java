@@ -12,7 +12,7 @@ public final class PipOptions {
   @Option(names = "--index-url", description = "Package index to use instead of pip's configured one")
   String indexUrl;
 
-  @Option(names = "--find-links", description = "A directory or page of wheels to use too (repeatable)")
+  @Option(names = "--find-links", split = ",", description = "A directory or page of wheels to use too (repeatable, or comma-separated)")
   List<String> findLinks = new ArrayList<>();
 
   @Option(names = "--no-index", description = "Use only --find-links: offline wheelhouses")

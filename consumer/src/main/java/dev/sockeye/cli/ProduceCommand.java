@@ -1,6 +1,8 @@
 package dev.sockeye.cli;
 
+import dev.sockeye.kafka.KafkaCheck;
 import dev.sockeye.kafka.KafkaClients;
+import dev.sockeye.kafka.KafkaConnection;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -60,14 +63,19 @@ final class ProduceCommand implements Callable<Integer> {
       values.add(encoder.encode(l, source));
     }
     byte[] fixedKey = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producerConfig(kafka.resolve(), "sockeye-produce"))) {
+    KafkaConnection connection = kafka.connect();
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.commandProducerConfig(connection, "sockeye-produce"))) {
       List<Future<RecordMetadata>> acks = new ArrayList<>();
       for (int i = 0; i < lines.size(); i++) {
         byte[] k = fixedKey != null ? fixedKey : lines.get(i).key();
         acks.add(producer.send(new ProducerRecord<>(topic, null, k, values.get(i), recordHeaders)));
       }
       for (Future<RecordMetadata> a : acks) {
-        a.get();
+        try {
+          a.get();
+        } catch (ExecutionException e) {
+          throw KafkaCheck.failure(connection, e.getCause());
+        }
       }
     }
     System.out.println("sent " + lines.size() + " records to " + topic);

@@ -85,7 +85,7 @@ final class ReplayCommand implements Callable<Integer> {
     } catch (IllegalArgumentException | UsageException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    ServiceSettings settings = new ServiceSettings(kafka.resolve(), kafka.dataDir, python, sandbox.isolation(), Caching.defaults(python))
+    ServiceSettings settings = new ServiceSettings(kafka.connect(), kafka.dataDir, python, sandbox.isolation(), Caching.defaults(python))
         .withCaching(new Caching(pip.settings(python), Caching.defaults(python).tree(), Caching.defaults(python).handlerCache(), null));
     Replay replay = new Replay();
     CountDownLatch done = new CountDownLatch(1);

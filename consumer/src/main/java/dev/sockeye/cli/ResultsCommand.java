@@ -1,6 +1,7 @@
 package dev.sockeye.cli;
 
 import dev.sockeye.kafka.KafkaClients;
+import dev.sockeye.kafka.KafkaConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,8 +29,9 @@ final class ResultsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(kafka.resolve(), null, "sockeye-results-cli"))) {
-      List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+    KafkaConnection connection = kafka.connect();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(connection, null, "sockeye-results-cli"))) {
+      List<TopicPartition> parts = consumer.partitionsFor(topic, connection.timeout()).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();
       if (parts.isEmpty()) {
         throw new IllegalArgumentException("topic " + topic + " does not exist");

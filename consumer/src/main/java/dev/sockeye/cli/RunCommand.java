@@ -24,6 +24,12 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--data-dir", defaultValue = "sockeye-data", description = "Where code, sockets and the embedded broker's log live (default: ${DEFAULT-VALUE})")
   Path dataDir;
 
+  @Mixin KafkaClientOptions kafkaClient;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "A YAML file whose keys are this command's flags (kebab- or snake_case); SOCKEYE_<FLAG> variables override it, flags override both")
+  Path config;
+
   @Option(names = "--kafka-port", defaultValue = "0", description = "Port of the embedded broker (default: any free port)")
   int kafkaPort;
 
@@ -59,10 +65,10 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Files.createDirectories(dataDir);
-    KafkaTarget kafka = KafkaTarget.open(bootstrapServers, dataDir, kafkaPort);
+    KafkaTarget kafka = KafkaTarget.open(bootstrapServers, kafkaClient, dataDir, kafkaPort);
     SockeyeService service;
     try {
-      service = SockeyeService.start(new ServiceSettings(kafka.bootstrap(), dataDir, python, sandbox.isolation(),
+      service = SockeyeService.start(new ServiceSettings(kafka.connection(), dataDir, python, sandbox.isolation(),
           new Caching(pip.settings(python), new ImportCacheSettings(growthThreshold, zygoteMemoryMb << 20, 2, sparesPerZygote),
               new HandlerCacheSettings(Duration.ofMillis(freezeAfterMs), Duration.ofMillis(idleTimeoutMs), frozenMemoryMb << 20),
               zygoteTree)), metrics.settings(), Clock.systemUTC());

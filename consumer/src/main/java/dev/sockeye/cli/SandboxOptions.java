@@ -14,7 +14,7 @@ final class SandboxOptions {
   @Option(names = "--base", defaultValue = "/", description = "Sandbox root filesystem: / (the host, read-only, sensitive paths hidden) or a directory from 'sockeye base create|import' (default: ${DEFAULT-VALUE})")
   Path base;
 
-  @Option(names = "--hide", description = "A host path handlers must not see, e.g. an external broker's log directory (repeatable; the data directory is always hidden)")
+  @Option(names = "--hide", split = ",", description = "A host path handlers must not see, e.g. an external broker's log directory (repeatable, or comma-separated; the data directory is always hidden)")
   List<Path> hide = new ArrayList<>();
 
   Isolation isolation() {

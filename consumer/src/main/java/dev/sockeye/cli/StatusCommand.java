@@ -60,7 +60,7 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Map<String, JsonNode> latest = new LinkedHashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(kafka.resolve(), List.of(ControlTopics.STATUS), Duration.ofSeconds(30))) {
+    for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(kafka.connect(), List.of(ControlTopics.STATUS), Duration.ofSeconds(30))) {
       if (r.value() != null) {
         latest.put(new String(r.key()), JSON.readTree(r.value()));
       } else {

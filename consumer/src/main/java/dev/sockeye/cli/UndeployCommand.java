@@ -17,7 +17,7 @@ final class UndeployCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    new Deployer(kafka.resolve(), Clock.systemUTC()).undeploy(name);
+    new Deployer(kafka.connect(), Clock.systemUTC()).undeploy(name);
     System.out.println("undeployed " + name);
     return 0;
   }

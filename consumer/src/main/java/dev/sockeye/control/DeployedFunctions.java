@@ -24,9 +24,9 @@ public final class DeployedFunctions {
   private DeployedFunctions() {}
 
   /** Reads the whole control topic (blocking); specs that do not decode are logged with their offset and skipped. */
-  public static List<Deployed> read(String bootstrap, Duration timeout) {
+  public static List<Deployed> read(dev.sockeye.kafka.KafkaConnection kafka, Duration timeout) {
     Map<String, FunctionSpec> latest = new TreeMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(bootstrap, List.of(ControlTopics.FUNCTIONS), timeout)) {
+    for (ConsumerRecord<byte[], byte[]> r : TopicReader.readAll(kafka, List.of(ControlTopics.FUNCTIONS), timeout)) {
       String name = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
       if (r.value() == null) {
         latest.remove(name);

@@ -1,7 +1,9 @@
 package dev.sockeye.control;
 
 import dev.sockeye.function.FunctionPackage;
+import dev.sockeye.kafka.KafkaCheck;
 import dev.sockeye.kafka.KafkaClients;
+import dev.sockeye.kafka.KafkaConnection;
 import dev.sockeye.schemas.codec.AvroBytes;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -15,18 +17,23 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * spec is never visible before the code it names. Blocking.
  */
 public final class Deployer {
-  private final String bootstrap;
+  private final KafkaConnection kafka;
   private final Clock clock;
 
-  public Deployer(String bootstrap, Clock clock) {
-    this.bootstrap = bootstrap;
+  public Deployer(KafkaConnection kafka, Clock clock) {
+    this.kafka = kafka;
     this.clock = clock;
   }
 
+  /** A plaintext cluster without client properties. */
+  public Deployer(String bootstrap, Clock clock) {
+    this(KafkaConnection.of(bootstrap), clock);
+  }
+
   public void deploy(FunctionPackage pkg) {
-    try (Admin admin = Admin.create(KafkaClients.adminConfig(bootstrap));
+    try (Admin admin = Admin.create(KafkaClients.adminConfig(kafka));
         KafkaProducer<byte[], byte[]> producer =
-            new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "sockeye-deploy"))) {
+            new KafkaProducer<>(KafkaClients.commandProducerConfig(kafka, "sockeye-deploy"))) {
       ControlTopics.ensure(admin);
       // Created here, before any producer can auto-create them with other settings.
       var d = pkg.definition();
@@ -37,7 +44,7 @@ public final class Deployer {
       producer.send(new ProducerRecord<>(ControlTopics.CODE, key, AvroBytes.CODE.encode(SpecCodec.toCode(pkg)))).get();
       producer.send(new ProducerRecord<>(ControlTopics.FUNCTIONS, key, AvroBytes.SPEC.encode(SpecCodec.toSpec(pkg, clock.millis())))).get();
     } catch (ExecutionException e) {
-      throw new IllegalStateException("deploy " + pkg.definition().name() + " to " + bootstrap + ": " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException("deploy " + pkg.definition().name() + ": " + KafkaCheck.failure(kafka, e.getCause()).getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("deploy " + pkg.definition().name() + ": interrupted", e);
@@ -46,10 +53,10 @@ public final class Deployer {
 
   /** Publishes a tombstone: running services stop the function's binding. */
   public void undeploy(String name) {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "sockeye-deploy"))) {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.commandProducerConfig(kafka, "sockeye-deploy"))) {
       producer.send(new ProducerRecord<>(ControlTopics.FUNCTIONS, name.getBytes(StandardCharsets.UTF_8), null)).get();
     } catch (ExecutionException e) {
-      throw new IllegalStateException("undeploy " + name + ": " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException("undeploy " + name + ": " + KafkaCheck.failure(kafka, e.getCause()).getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("undeploy " + name + ": interrupted", e);

@@ -1,5 +1,6 @@
 package dev.sockeye.control;
 
+import dev.sockeye.kafka.KafkaConnection;
 import dev.sockeye.kafka.KafkaClients;
 import dev.sockeye.schemas.FunctionCode;
 import dev.sockeye.schemas.FunctionSpec;
@@ -36,11 +37,11 @@ public final class FunctionVersions {
    * enough), or at its current version when {@code version} is null. The code is materialized
    * under {@code functionsDir}.
    */
-  public static Registry.Deployment find(String bootstrap, Path functionsDir, String function, String version) {
+  public static Registry.Deployment find(KafkaConnection connection, Path functionsDir, String function, String version) {
     Map<String, FunctionSpec> current = new LinkedHashMap<>();
     Map<String, FunctionSpec> versions = new LinkedHashMap<>(); // version -> spec, for `function` only
     Map<String, FunctionCode> codes = new LinkedHashMap<>();
-    try (var consumer = new KafkaConsumer<byte[], byte[]>(KafkaClients.consumerConfig(bootstrap, null, "sockeye-function-versions"))) {
+    try (var consumer = new KafkaConsumer<byte[], byte[]>(KafkaClients.consumerConfig(connection, null, "sockeye-function-versions"))) {
       List<TopicPartition> parts = List.of(new TopicPartition(ControlTopics.FUNCTIONS, 0), new TopicPartition(ControlTopics.CODE, 0));
       consumer.assign(parts);
       consumer.seekToBeginning(parts);

@@ -53,8 +53,8 @@ public final class Registry implements AutoCloseable {
   private final Map<String, String> running = new HashMap<>();
   private Map<TopicPartition, Long> endAtStart;
 
-  public Registry(String bootstrap, Path functionsDir, Listener listener) {
-    this.consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(bootstrap, null, "sockeye-registry"));
+  public Registry(dev.sockeye.kafka.KafkaConnection kafka, Path functionsDir, Listener listener) {
+    this.consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(kafka, null, "sockeye-registry"));
     this.store = new CodeStore(functionsDir);
     this.listener = listener;
     this.thread = new Thread(this::loop, "sockeye-registry");

@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,31 +32,56 @@ import org.apache.kafka.server.common.MetadataVersion;
 public final class EmbeddedKafka implements AutoCloseable {
   private final KafkaRaftServer server;
   private final String bootstrapServers;
+  private final Map<String, String> addresses; // extra listener name -> host:port
   private final Path logDir;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir) {
+  /**
+   * A listener besides the PLAINTEXT one (which stays the inter-broker listener), for example a
+   * SASL_PLAINTEXT or SSL one.
+   *
+   * @param name the listener's name, e.g. {@code SASL}
+   * @param protocol its security protocol: {@code SASL_PLAINTEXT}, {@code SASL_SSL} or {@code SSL}
+   * @param config broker settings of this listener without the {@code listener.name.<name>.} prefix,
+   *     e.g. {@code sasl.enabled.mechanisms} or {@code plain.sasl.jaas.config}
+   */
+  public record Listener(String name, String protocol, Map<String, String> config) {
+    public Listener {
+      config = Map.copyOf(config);
+    }
+  }
+
+  private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Map<String, String> addresses, Path logDir) {
     this.server = server;
     this.bootstrapServers = bootstrapServers;
+    this.addresses = addresses;
     this.logDir = logDir;
   }
 
   /** Formats {@code dataDir/kafka} if new, starts the broker on {@code port} (0: any free port) and waits until it serves. */
   public static EmbeddedKafka start(Path dataDir, int port) {
+    return start(dataDir, port, List.of());
+  }
+
+  /** As {@link #start(Path, int)}, with {@code extra} listeners on free ports (see {@link #bootstrapServers(String)}). */
+  public static EmbeddedKafka start(Path dataDir, int port, List<Listener> extra) {
     Path logDir = dataDir.resolve("kafka");
     int brokerPort = port == 0 ? freePort() : port;
     int controllerPort = freePort();
+    Map<String, String> addresses = new LinkedHashMap<>();
+    extra.forEach(l -> addresses.put(l.name(), "127.0.0.1:" + freePort()));
     try {
       Files.createDirectories(logDir);
       format(logDir);
     } catch (Exception e) {
       throw new IllegalStateException("format embedded Kafka storage in " + logDir + ": " + e.getMessage(), e);
     }
-    KafkaRaftServer server =
-        new KafkaRaftServer(KafkaConfig.fromProps(config(logDir, brokerPort, controllerPort), false), Time.SYSTEM);
+    Properties props = config(logDir, brokerPort, controllerPort);
+    addListeners(props, extra, addresses);
+    KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
     server.startup();
     String bootstrap = "127.0.0.1:" + brokerPort;
-    EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, logDir);
+    EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, Map.copyOf(addresses), logDir);
     try {
       awaitReady(bootstrap, Duration.ofSeconds(60));
     } catch (RuntimeException e) {
@@ -65,6 +93,26 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** The address of the extra listener {@code name}. */
+  public String bootstrapServers(String name) {
+    String a = addresses.get(name);
+    if (a == null) {
+      throw new IllegalArgumentException("embedded Kafka has no listener " + name + " (has " + addresses.keySet() + ")");
+    }
+    return a;
+  }
+
+  private static void addListeners(Properties p, List<Listener> extra, Map<String, String> addresses) {
+    for (Listener l : extra) {
+      String address = addresses.get(l.name());
+      p.put("listeners", p.get("listeners") + "," + l.name() + "://" + address);
+      p.put("advertised.listeners", p.get("advertised.listeners") + "," + l.name() + "://" + address);
+      p.put("listener.security.protocol.map", p.get("listener.security.protocol.map") + "," + l.name() + ":" + l.protocol());
+      String prefix = "listener.name." + l.name().toLowerCase(Locale.ROOT) + ".";
+      l.config().forEach((k, v) -> p.put(prefix + k, v));
+    }
   }
 
   /** Where the broker keeps its log segments; hidden from sandboxes by a later issue. */
@@ -95,6 +143,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("log.dirs", logDir.toString());
     // One node: every internal topic must accept a replication factor of 1, or groups never find a coordinator.
     p.put("offsets.topic.replication.factor", "1");
@@ -112,7 +161,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static void awaitReady(String bootstrap, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
-    try (Admin admin = Admin.create(KafkaClients.adminConfig(bootstrap))) {
+    try (Admin admin = Admin.create(KafkaClients.adminConfig(KafkaConnection.of(bootstrap)))) {
       while (Instant.now().isBefore(deadline)) {
         try {
           if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {

@@ -17,9 +17,9 @@ public final class Groups {
    * Waits until every group is stable and its members own at least one partition, so that what is
    * produced next is consumed at once rather than after a join. Returns false at the deadline.
    */
-  public static boolean awaitAssigned(String bootstrap, Collection<String> groups, Duration timeout) {
+  public static boolean awaitAssigned(KafkaConnection kafka, Collection<String> groups, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
-    try (Admin admin = Admin.create(KafkaClients.adminConfig(bootstrap))) {
+    try (Admin admin = Admin.create(KafkaClients.adminConfig(kafka))) {
       while (Instant.now().isBefore(deadline)) {
         if (allAssigned(admin, groups)) {
           return true;

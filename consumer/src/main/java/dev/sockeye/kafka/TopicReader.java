@@ -16,8 +16,8 @@ public final class TopicReader {
   private TopicReader() {}
 
   /** Reads everything {@code topics} hold now, from the beginning to the end offsets seen at the start. */
-  public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, Collection<String> topics, Duration timeout) {
-    Map<String, Object> config = KafkaClients.consumerConfig(bootstrap, null, "sockeye-reader");
+  public static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaConnection kafka, Collection<String> topics, Duration timeout) {
+    Map<String, Object> config = KafkaClients.consumerConfig(kafka, null, "sockeye-reader");
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     Instant deadline = Instant.now().plus(timeout);
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
@@ -45,8 +45,8 @@ public final class TopicReader {
    * passed; returns what arrived. With {@code readCommitted}, records of aborted transactions are skipped.
    */
   public static List<ConsumerRecord<byte[], byte[]>> read(
-      String bootstrap, Collection<String> topics, int count, Duration timeout, boolean readCommitted) {
-    Map<String, Object> config = KafkaClients.consumerConfig(bootstrap, null, "sockeye-reader");
+      KafkaConnection kafka, Collection<String> topics, int count, Duration timeout, boolean readCommitted) {
+    Map<String, Object> config = KafkaClients.consumerConfig(kafka, null, "sockeye-reader");
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     Instant deadline = Instant.now().plus(timeout);

@@ -37,16 +37,16 @@ public final class LogPublisher implements OutputSink, AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final Thread thread;
 
-  public LogPublisher(String bootstrap) {
-    this.producer = new KafkaProducer<>(config(bootstrap));
+  public LogPublisher(dev.sockeye.kafka.KafkaConnection kafka) {
+    this.producer = new KafkaProducer<>(config(kafka));
     this.thread = new Thread(this::run, "sockeye-logs");
     thread.setDaemon(true);
     thread.start();
   }
 
   /** Logs are best effort: no idempotence or all-replica acks; batched a little to spare the broker. */
-  private static Map<String, Object> config(String bootstrap) {
-    Map<String, Object> c = KafkaClients.producerConfig(bootstrap, "sockeye-logs");
+  private static Map<String, Object> config(dev.sockeye.kafka.KafkaConnection kafka) {
+    Map<String, Object> c = KafkaClients.producerConfig(kafka, "sockeye-logs");
     c.put(ProducerConfig.ACKS_CONFIG, "1");
     c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
     c.put(ProducerConfig.LINGER_MS_CONFIG, 20);

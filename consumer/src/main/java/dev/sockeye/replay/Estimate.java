@@ -1,5 +1,6 @@
 package dev.sockeye.replay;
 
+import dev.sockeye.kafka.KafkaConnection;
 import dev.sockeye.control.ControlTopics;
 import dev.sockeye.function.FunctionDefinition;
 import dev.sockeye.kafka.KafkaClients;
@@ -26,17 +27,17 @@ final class Estimate {
 
   private Estimate() {}
 
-  static Rate of(String bootstrap, FunctionDefinition f, double limit) {
-    Rate measured = fromMetrics(bootstrap, f);
+  static Rate of(KafkaConnection connection, FunctionDefinition f, double limit) {
+    Rate measured = fromMetrics(connection, f);
     if (limit > 0 && (measured.perSecond() == 0 || limit < measured.perSecond())) {
       return new Rate(limit, "--rate");
     }
     return measured;
   }
 
-  private static Rate fromMetrics(String bootstrap, FunctionDefinition f) {
+  private static Rate fromMetrics(KafkaConnection connection, FunctionDefinition f) {
     List<Long> runUs = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<byte[], byte[]>(KafkaClients.consumerConfig(bootstrap, null, "sockeye-replay-estimate"))) {
+    try (var consumer = new KafkaConsumer<byte[], byte[]>(KafkaClients.consumerConfig(connection, null, "sockeye-replay-estimate"))) {
       var infos = consumer.partitionsFor(ControlTopics.METRICS, Duration.ofSeconds(10));
       if (infos == null || infos.isEmpty()) {
         return new Rate(0, "no metrics topic");

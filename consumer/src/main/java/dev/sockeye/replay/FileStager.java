@@ -1,5 +1,6 @@
 package dev.sockeye.replay;
 
+import dev.sockeye.kafka.KafkaConnection;
 import dev.sockeye.binding.deadletter.DeadLetters;
 import dev.sockeye.kafka.KafkaClients;
 import java.io.BufferedReader;
@@ -36,13 +37,13 @@ final class FileStager {
   /** What staging found. */
   record Staged(long records, long malformed, List<String> problems) {}
 
-  private final String bootstrap;
+  private final KafkaConnection connection;
   private final String function;
   private final String defaultTopic;
   private final String deadLetterTopic;
 
-  FileStager(String bootstrap, String function, String defaultTopic, String deadLetterTopic) {
-    this.bootstrap = bootstrap;
+  FileStager(KafkaConnection connection, String function, String defaultTopic, String deadLetterTopic) {
+    this.connection = connection;
     this.function = function;
     this.defaultTopic = defaultTopic;
     this.deadLetterTopic = deadLetterTopic;
@@ -92,7 +93,7 @@ final class FileStager {
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     long[] counts = new long[2];
-    try (var producer = new KafkaProducer<byte[], byte[]>(KafkaClients.producerConfig(bootstrap, "sockeye-replay-stage"))) {
+    try (var producer = new KafkaProducer<byte[], byte[]>(KafkaClients.producerConfig(connection, "sockeye-replay-stage"))) {
       read(file, new Out() {
         @Override public void record(FileRecords.Entry e, long n) {
           sent.add(producer.send(staged(topic, e, file, n)));

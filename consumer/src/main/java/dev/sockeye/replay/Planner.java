@@ -1,5 +1,6 @@
 package dev.sockeye.replay;
 
+import dev.sockeye.kafka.KafkaConnection;
 import dev.sockeye.binding.Bounded.Range;
 import dev.sockeye.control.Registry;
 import dev.sockeye.function.FunctionDefinition;
@@ -37,7 +38,7 @@ final class Planner {
   }
 
   /** Resolves the plan; a file is staged only when {@code stage} (its line count is what a dry run shows). */
-  static ReplayPlan plan(String bootstrap, Admin admin, ReplayRequest req, String name, Registry.Deployment d, boolean stage,
+  static ReplayPlan plan(KafkaConnection connection, Admin admin, ReplayRequest req, String name, Registry.Deployment d, boolean stage,
                        java.io.PrintStream warnings) {
     FunctionDefinition f = d.definition();
     String base = baseTopic(f, req.source());
@@ -45,15 +46,15 @@ final class Planner {
     String deadLetters = f.delivery().deadLetterTopicFor(base) + ".replay." + name;
     if (req.source() instanceof ReplayRequest.Topic t) {
       return new ReplayPlan(name, f.name(), d.version(), ReplayPlan.Kind.TOPIC, t.label(),
-          ranges(bootstrap, t.topic(), t.partitions(), t.from(), t.to()), results, deadLetters, 0);
+          ranges(connection, t.topic(), t.partitions(), t.from(), t.to()), results, deadLetters, 0);
     }
     if (req.source() instanceof ReplayRequest.DeadLetters dl) {
       return new ReplayPlan(name, f.name(), d.version(), ReplayPlan.Kind.DEAD_LETTERS, dl.label(),
-          ranges(bootstrap, dl.topic(), dl.partitions(), dl.from(), dl.to()), results, deadLetters, 0);
+          ranges(connection, dl.topic(), dl.partitions(), dl.from(), dl.to()), results, deadLetters, 0);
     }
     ReplayRequest.File file = (ReplayRequest.File) req.source();
     String staging = stagingTopic(name);
-    FileStager stager = new FileStager(bootstrap, f.name(), base, deadLetters);
+    FileStager stager = new FileStager(connection, f.name(), base, deadLetters);
     if (!stage) {
       FileStager.Staged counted = stager.count(file.path());
       counted.problems().forEach(p -> warnings.println("warning: " + p));
@@ -72,8 +73,8 @@ final class Planner {
         Map.of(new TopicPartition(staging, 0), new Range(0, staged.records())), results, deadLetters, staged.malformed());
   }
 
-  private static Map<TopicPartition, Range> ranges(String bootstrap, String topic, List<Integer> partitions, OffsetBound from, OffsetBound to) {
-    try (var consumer = new KafkaConsumer<byte[], byte[]>(KafkaClients.consumerConfig(bootstrap, null, "sockeye-replay-plan"))) {
+  private static Map<TopicPartition, Range> ranges(KafkaConnection connection, String topic, List<Integer> partitions, OffsetBound from, OffsetBound to) {
+    try (var consumer = new KafkaConsumer<byte[], byte[]>(KafkaClients.consumerConfig(connection, null, "sockeye-replay-plan"))) {
       return TopicRange.resolve(consumer, topic, partitions, from, to);
     }
   }

@@ -1,5 +1,6 @@
 package dev.sockeye.replay;
 
+import dev.sockeye.kafka.KafkaConnection;
 import dev.sockeye.binding.Bounded;
 import dev.sockeye.kafka.KafkaClients;
 import java.nio.charset.StandardCharsets;
@@ -30,17 +31,17 @@ import org.apache.kafka.common.TopicPartition;
 final class Redrive {
   static final String REDRIVEN_FROM = "sockeye.redriven_from";
 
-  private final String bootstrap;
+  private final KafkaConnection connection;
   private final AtomicBoolean running = new AtomicBoolean(true);
 
-  Redrive(String bootstrap) {
-    this.bootstrap = bootstrap;
+  Redrive(KafkaConnection connection) {
+    this.connection = connection;
   }
 
   void run(ReplayPlan plan, Bounded.Throttle throttle, Progress progress) throws Exception {
-    var consumerConfig = KafkaClients.consumerConfig(bootstrap, plan.group(), "sockeye-redrive-" + plan.name());
+    var consumerConfig = KafkaClients.consumerConfig(connection, plan.group(), "sockeye-redrive-" + plan.name());
     try (var consumer = new KafkaConsumer<byte[], byte[]>(consumerConfig);
-         var producer = new KafkaProducer<byte[], byte[]>(KafkaClients.producerConfig(bootstrap, "sockeye-redrive"))) {
+         var producer = new KafkaProducer<byte[], byte[]>(KafkaClients.producerConfig(connection, "sockeye-redrive"))) {
       Set<TopicPartition> parts = plan.ranges().keySet();
       consumer.assign(parts);
       Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(parts, Duration.ofSeconds(30));

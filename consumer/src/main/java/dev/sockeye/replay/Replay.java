@@ -1,5 +1,6 @@
 package dev.sockeye.replay;
 
+import dev.sockeye.kafka.KafkaConnection;
 import dev.sockeye.binding.Bounded;
 import dev.sockeye.control.FunctionVersions;
 import dev.sockeye.control.Registry;
@@ -44,20 +45,20 @@ public final class Replay {
   }
 
   public Outcome run(ReplayRequest req, Environment env) throws Exception {
-    String bootstrap = env.service().bootstrapServers();
+    KafkaConnection connection = env.service().kafka();
     PrintStream out = env.out();
     if (req.redriveToSource() && !(req.source() instanceof ReplayRequest.DeadLetters)) {
       throw new UsageException("--redrive-to-source re-produces dead letters: it needs --dead-letters <topic>.dlq");
     }
-    try (Admin admin = Admin.create(KafkaClients.adminConfig(bootstrap))) {
+    try (Admin admin = Admin.create(KafkaClients.adminConfig(connection))) {
       String name = req.name() != null ? checkName(req.name()) : defaultName(req.function(), env.clock());
       Optional<ReplayPlan> stored = admin.listTopics().names().get().contains(ReplayStore.TOPIC)
-          ? ReplayStore.find(bootstrap, name) : Optional.empty();
+          ? ReplayStore.find(connection, name) : Optional.empty();
       stored.ifPresent(p -> checkSame(p, req));
-      Registry.Deployment d = deployment(bootstrap, env.service().dataDir(), req.function(), stored.map(ReplayPlan::version).orElse(req.version()));
+      Registry.Deployment d = deployment(connection, env.service().dataDir(), req.function(), stored.map(ReplayPlan::version).orElse(req.version()));
       if (req.dryRun()) {
-        ReplayPlan plan = stored.orElseGet(() -> Planner.plan(bootstrap, admin, req, name, d, false, out));
-        out.print(PlanText.of(plan, Committed.of(admin, plan), Estimate.of(bootstrap, d.definition(), req.ratePerSecond()), stored.isPresent(),
+        ReplayPlan plan = stored.orElseGet(() -> Planner.plan(connection, admin, req, name, d, false, out));
+        out.print(PlanText.of(plan, Committed.of(admin, plan), Estimate.of(connection, d.definition(), req.ratePerSecond()), stored.isPresent(),
             req.redriveToSource()));
         return new Outcome(plan, null, false, 0, 0);
       }
@@ -67,8 +68,8 @@ public final class Replay {
         plan = stored.get();
         out.println("resuming replay " + name + " of " + plan.function() + " (" + plan.source() + ")");
       } else {
-        plan = Planner.plan(bootstrap, admin, req, name, d, true, out);
-        ReplayStore.save(bootstrap, plan);
+        plan = Planner.plan(connection, admin, req, name, d, true, out);
+        ReplayStore.save(connection, plan);
         out.println("replay " + name + " of " + plan.function() + " version " + plan.version().substring(0, 12) + " (" + plan.source()
             + "); rerun with --name " + name + " to resume it if it is stopped");
       }
@@ -93,7 +94,7 @@ public final class Replay {
     try (ProgressView view = new ProgressView(progress, env.out(), env.tty(), env.tty() ? 250 : env.progressIntervalMs())) {
       view.start();
       if (req.redriveToSource()) {
-        Redrive redrive = new Redrive(env.service().bootstrapServers());
+        Redrive redrive = new Redrive(env.service().kafka());
         stopRequested.thenRun(redrive::stop);
         redrive.run(plan, throttle, progress);
       } else {
@@ -115,8 +116,8 @@ public final class Replay {
       own = ServiceExecutor.start(env.service(), work, env.clock());
       executor = own;
     }
-    try (ReplayRunner runner = new ReplayRunner(env.service().bootstrapServers())) {
-      runner.start(env.service().bootstrapServers(), executor, d, plan, throttle, progress, env.clock());
+    try (ReplayRunner runner = new ReplayRunner(env.service().kafka())) {
+      runner.start(env.service().kafka(), executor, d, plan, throttle, progress, env.clock());
       CompletableFuture.anyOf(progress.finished(), stopRequested).get();
       runner.stop(); // drains and commits
     } finally {
@@ -126,9 +127,9 @@ public final class Replay {
     }
   }
 
-  private static Registry.Deployment deployment(String bootstrap, Path dataDir, String function, String version) {
+  private static Registry.Deployment deployment(KafkaConnection connection, Path dataDir, String function, String version) {
     try {
-      return FunctionVersions.find(bootstrap, dataDir.resolve("functions"), function, version);
+      return FunctionVersions.find(connection, dataDir.resolve("functions"), function, version);
     } catch (FunctionVersions.NotFound e) {
       throw new UsageException(e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.sockeye.replay;
 
+import dev.sockeye.kafka.KafkaConnection;
 import dev.sockeye.binding.BindingVerticle;
 import dev.sockeye.binding.Bounded;
 import dev.sockeye.binding.KafkaAccess;
@@ -39,8 +40,8 @@ final class ReplayRunner implements AutoCloseable {
   private final CompletableFuture<String> deployed = new CompletableFuture<>();
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  ReplayRunner(String bootstrap) {
-    Map<String, Object> c = KafkaClients.producerConfig(bootstrap, "sockeye-replay");
+  ReplayRunner(KafkaConnection connection) {
+    Map<String, Object> c = KafkaClients.producerConfig(connection, "sockeye-replay");
     c.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     c.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     this.producer = new KafkaProducer<>(c);
@@ -55,12 +56,12 @@ final class ReplayRunner implements AutoCloseable {
   }
 
   /** Deploys the function's version to the executor and starts the bounded binding; {@code progress} hears of every result. */
-  void start(String bootstrap, Executor executor, Registry.Deployment d, ReplayPlan plan, Bounded.Throttle throttle, Progress progress,
+  void start(KafkaConnection connection, Executor executor, Registry.Deployment d, ReplayPlan plan, Bounded.Throttle throttle, Progress progress,
              Clock clock) {
     FunctionDefinition f = definitionFor(d.definition(), plan);
     executor.deploy(new FunctionDeployment(f.name(), d.version(), d.codeDir(), f.limits(), Requirements.read(d.codeDir()), f.tenant()));
     // A stable transactional id per replay: a restarted replay fences its killed predecessor's open transaction.
-    KafkaAccess kafka = new KafkaAccess(bootstrap, producer, sender, "replay-" + plan.name());
+    KafkaAccess kafka = new KafkaAccess(connection, producer, sender, "replay-" + plan.name());
     Bounded bounded = new Bounded(plan.name(), plan.ranges(), plan.kind() == ReplayPlan.Kind.TOPIC ? r -> r : Restore::original,
         throttle, progress);
     // The function's input format travels with its code, as in the service.

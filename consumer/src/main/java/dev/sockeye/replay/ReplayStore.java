@@ -1,5 +1,6 @@
 package dev.sockeye.replay;
 
+import dev.sockeye.kafka.KafkaConnection;
 import dev.sockeye.kafka.KafkaClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,9 +38,9 @@ final class ReplayStore {
   }
 
   /** The latest plan stored under {@code name}, if any. */
-  static Optional<ReplayPlan> find(String bootstrap, String name) {
+  static Optional<ReplayPlan> find(KafkaConnection connection, String name) {
     ReplayPlan found = null;
-    try (var consumer = new KafkaConsumer<byte[], byte[]>(KafkaClients.consumerConfig(bootstrap, null, "sockeye-replay-plans"))) {
+    try (var consumer = new KafkaConsumer<byte[], byte[]>(KafkaClients.consumerConfig(connection, null, "sockeye-replay-plans"))) {
       TopicPartition tp = new TopicPartition(TOPIC, 0);
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
@@ -55,8 +56,8 @@ final class ReplayStore {
     return Optional.ofNullable(found);
   }
 
-  static void save(String bootstrap, ReplayPlan plan) {
-    try (var producer = new KafkaProducer<byte[], byte[]>(KafkaClients.producerConfig(bootstrap, "sockeye-replay-plans"))) {
+  static void save(KafkaConnection connection, ReplayPlan plan) {
+    try (var producer = new KafkaProducer<byte[], byte[]>(KafkaClients.producerConfig(connection, "sockeye-replay-plans"))) {
       producer.send(new ProducerRecord<>(TOPIC, plan.name().getBytes(StandardCharsets.UTF_8), plan.toJson())).get();
     } catch (ExecutionException e) {
       throw new IllegalStateException("save replay plan " + plan.name() + " to " + TOPIC + ": " + e.getCause().getMessage(), e.getCause());

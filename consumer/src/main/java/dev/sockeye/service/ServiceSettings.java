@@ -1,5 +1,6 @@
 package dev.sockeye.service;
 
+import dev.sockeye.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -7,21 +8,24 @@ import java.util.Objects;
  * How the service reaches Kafka, where it keeps its files, how it isolates handlers and how it caches
  * packages, zygotes and instances.
  *
- * @param bootstrapServers the Kafka cluster
+ * @param kafka the Kafka cluster and the client properties (security, timeouts) of every client the service makes
  * @param dataDir function code, the package store, zygote sockets and runtime files live under it
  * @param python the interpreter handlers run on (a path inside the sandbox base)
  * @param isolation sandboxed (the default) or not
  * @param caching the package store's sources, the zygote tree and the handler cache
  */
-public record ServiceSettings(String bootstrapServers, Path dataDir, Path python, Isolation isolation, Caching caching) {
+public record ServiceSettings(KafkaConnection kafka, Path dataDir, Path python, Isolation isolation, Caching caching) {
   public ServiceSettings {
-    if (bootstrapServers == null || bootstrapServers.isBlank()) {
-      throw new IllegalArgumentException("bootstrap_servers must not be empty");
-    }
+    Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(dataDir, "data_dir");
     Objects.requireNonNull(python, "python");
     Objects.requireNonNull(isolation, "isolation");
     Objects.requireNonNull(caching, "caching");
+  }
+
+  /** A plaintext cluster without client properties. */
+  public ServiceSettings(String bootstrapServers, Path dataDir, Path python, Isolation isolation, Caching caching) {
+    this(KafkaConnection.of(bootstrapServers), dataDir, python, isolation, caching);
   }
 
   /** Sandboxed on the host base, default caching: the production default. */
@@ -29,11 +33,15 @@ public record ServiceSettings(String bootstrapServers, Path dataDir, Path python
     this(bootstrapServers, dataDir, python, Isolation.sandboxed(), Caching.defaults(python));
   }
 
+  public String bootstrapServers() {
+    return kafka.bootstrap();
+  }
+
   public ServiceSettings withCaching(Caching c) {
-    return new ServiceSettings(bootstrapServers, dataDir, python, isolation, c);
+    return new ServiceSettings(kafka, dataDir, python, isolation, c);
   }
 
   public ServiceSettings withIsolation(Isolation i) {
-    return new ServiceSettings(bootstrapServers, dataDir, python, i, caching);
+    return new ServiceSettings(kafka, dataDir, python, i, caching);
   }
 }

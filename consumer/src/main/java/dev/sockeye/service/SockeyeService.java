@@ -72,7 +72,9 @@ public final class SockeyeService implements AutoCloseable {
     this.clock = clock;
     this.readiness = new Readiness(settings.bootstrapServers());
     Path work = Files.createDirectories(settings.dataDir().resolve("run"));
-    this.admin = Admin.create(KafkaClients.adminConfig(settings.bootstrapServers()));
+    // Names the address and the reason (unreachable, authentication failed) within the Kafka timeout.
+    dev.sockeye.kafka.KafkaCheck.reach(settings.kafka());
+    this.admin = Admin.create(KafkaClients.adminConfig(settings.kafka()));
     try {
       ControlTopics.ensure(admin); // fails fast, before anything else exists, when Kafka is unreachable
     } catch (RuntimeException e) {
@@ -81,15 +83,15 @@ public final class SockeyeService implements AutoCloseable {
     }
     this.executor = startExecutor(settings, work, clock); // fails fast naming what the host lacks for sandboxes
     this.vertx = Vertx.vertx();
-    this.producer = new KafkaProducer<>(resultsProducerConfig(settings.bootstrapServers()));
-    this.logs = new dev.sockeye.logs.LogPublisher(settings.bootstrapServers());
+    this.producer = new KafkaProducer<>(resultsProducerConfig(settings.kafka()));
+    this.logs = new dev.sockeye.logs.LogPublisher(settings.kafka());
     executor.handlerOutput(logs);
-    KafkaAccess kafka = new KafkaAccess(settings.bootstrapServers(), producer, sender, instanceId(settings.dataDir()));
+    KafkaAccess kafka = new KafkaAccess(settings.kafka(), producer, sender, instanceId(settings.dataDir()));
     status.scheduleWithFixedDelay(this::publishStatus, 0, STATUS_INTERVAL_S, TimeUnit.SECONDS);
     monitoring.watch(executor, settings.caching().tree().memoryBudgetBytes());
     monitoring.watch(producer);
     status.scheduleWithFixedDelay(() -> readiness.probe(admin), 0, 2, TimeUnit.SECONDS);
-    this.registry = new Registry(settings.bootstrapServers(), settings.dataDir().resolve("functions"), new Listener(kafka));
+    this.registry = new Registry(settings.kafka(), settings.dataDir().resolve("functions"), new Listener(kafka));
   }
 
   /**
@@ -97,8 +99,8 @@ public final class SockeyeService implements AutoCloseable {
    * a second go to a few partitions: larger batches mean fewer produce requests for the broker to
    * handle, which on a small host is where the CPU goes.
    */
-  private static Map<String, Object> resultsProducerConfig(String bootstrap) {
-    Map<String, Object> c = KafkaClients.producerConfig(bootstrap, "sockeye-results");
+  private static Map<String, Object> resultsProducerConfig(dev.sockeye.kafka.KafkaConnection kafka) {
+    Map<String, Object> c = KafkaClients.producerConfig(kafka, "sockeye-results");
     c.put(org.apache.kafka.clients.producer.ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     // A result's timestamp is taken when it is handed to the producer and its lane is free by then,
     // so lingering a little longer costs only the offset commit's lag, and saves produce requests.
@@ -154,7 +156,7 @@ public final class SockeyeService implements AutoCloseable {
       }
       s.registry.start();
       if (!s.registry.awaitCaughtUp(Duration.ofSeconds(60))) {
-        throw new IllegalStateException("could not read " + ControlTopics.FUNCTIONS + " from " + settings.bootstrapServers() + " within 60 s");
+        throw new IllegalStateException("could not read " + ControlTopics.FUNCTIONS + " from " + settings.kafka().describe() + " within 60 s");
       }
       s.readiness.started();
       return s;

@@ -17,11 +17,11 @@ class EmbeddedKafkaTest {
   @Test
   void restartOnTheSameDirectoryKeepsTheRecords() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0);
-        var producer = new KafkaProducer<byte[], byte[]>(KafkaClients.producerConfig(kafka.bootstrapServers(), "t"))) {
+        var producer = new KafkaProducer<byte[], byte[]>(KafkaClients.producerConfig(dev.sockeye.kafka.KafkaConnection.of(kafka.bootstrapServers()), "t"))) {
       producer.send(new ProducerRecord<>("kept", 0, null, "one".getBytes())).get();
     }
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
-      var records = TopicReader.read(kafka.bootstrapServers(), List.of("kept"), 1, Duration.ofSeconds(30), false);
+      var records = TopicReader.read(dev.sockeye.kafka.KafkaConnection.of(kafka.bootstrapServers()), List.of("kept"), 1, Duration.ofSeconds(30), false);
       assertEquals(1, records.size());
       assertArrayEquals("one".getBytes(), records.get(0).value());
     }

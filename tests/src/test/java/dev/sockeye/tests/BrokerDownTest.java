@@ -37,7 +37,7 @@ class BrokerDownTest {
   @TempDir Path data;
 
   private static void send(String bootstrap, int from, int to) {
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "test"))) {
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(dev.sockeye.kafka.KafkaConnection.of(bootstrap), "test"))) {
       for (int i = from; i < to; i++) {
         p.send(new ProducerRecord<>("down-in", ("k" + i).getBytes(StandardCharsets.UTF_8), ("{\"i\": " + i + "}").getBytes(StandardCharsets.UTF_8)));
       }
@@ -46,7 +46,7 @@ class BrokerDownTest {
   }
 
   private static Set<String> resultKeys(String bootstrap) {
-    return TopicReader.readAll(bootstrap, List.of("down-in.results"), Duration.ofSeconds(30)).stream()
+    return TopicReader.readAll(dev.sockeye.kafka.KafkaConnection.of(bootstrap), List.of("down-in.results"), Duration.ofSeconds(30)).stream()
         .map(r -> AvroBytes.RESULT.decode(r.value()).getIdempotencyKey()).collect(Collectors.toSet());
   }
 
@@ -58,7 +58,7 @@ class BrokerDownTest {
     }
     EmbeddedKafka kafka = EmbeddedKafka.start(brokerDir, port);
     String bootstrap = kafka.bootstrapServers();
-    try (Admin admin = Admin.create(KafkaClients.adminConfig(bootstrap))) {
+    try (Admin admin = Admin.create(KafkaClients.adminConfig(dev.sockeye.kafka.KafkaConnection.of(bootstrap)))) {
       admin.createTopics(List.of(new NewTopic("down-in", 2, (short) 1))).all().get();
     }
     TreeMap<String, byte[]> code = new TreeMap<>();

@@ -29,6 +29,11 @@ final class ChildService implements AutoCloseable {
 
   /** Starts {@code sockeye run} on {@code bootstrap} with {@code dataDir} and any {@code extraArgs} of run. */
   static ChildService start(String bootstrap, Path dataDir, String... extraArgs) throws IOException {
+    return start(bootstrap, dataDir, List.of(extraArgs), java.util.Map.of());
+  }
+
+  /** As {@link #start(String, Path, String...)}, with environment variables. */
+  static ChildService start(String bootstrap, Path dataDir, List<String> flags, java.util.Map<String, String> env) throws IOException {
     if (!Files.isRegularFile(JAR)) {
       fail(JAR.toAbsolutePath() + " is missing: run the tests with `mvn verify` from the repository root, which packages the consumer first");
     }
@@ -37,11 +42,12 @@ final class ChildService implements AutoCloseable {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-cp", JAR.toString(), "dev.sockeye.cli.Main", "run",
         "--bootstrap-servers", bootstrap, "--data-dir", dataDir.toString()));
-    command.addAll(List.of(extraArgs));
-    Process p = new ProcessBuilder(command)
+    command.addAll(flags);
+    ProcessBuilder pb = new ProcessBuilder(command)
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().putAll(env);
+    Process p = pb.start();
     return new ChildService(p, log);
   }
 

@@ -25,14 +25,14 @@ final class Cluster {
   private Cluster() {}
 
   static void createTopic(String topic, int partitions) throws Exception {
-    try (Admin admin = Admin.create(KafkaClients.adminConfig(SharedKafka.bootstrap()))) {
+    try (Admin admin = Admin.create(KafkaClients.adminConfig(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap())))) {
       admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()))).all().get();
     }
   }
 
   /** Sends records in order to one partition, or spread by key when {@code partition} is null. */
   static void send(String topic, Integer partition, List<byte[]> values) throws Exception {
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(SharedKafka.bootstrap(), "test"))) {
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap()), "test"))) {
       int i = 0;
       for (byte[] v : values) {
         byte[] key = ("k" + i++).getBytes(StandardCharsets.UTF_8);
@@ -44,7 +44,7 @@ final class Cluster {
 
   /** Sends {@code count} JSON records {"i": n} with keys spread over {@code keys}, fast. */
   static void sendMany(String topic, int count, int keys) {
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(SharedKafka.bootstrap(), "test"))) {
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap()), "test"))) {
       for (int i = 0; i < count; i++) {
         p.send(new ProducerRecord<>(topic, ("k" + (i % keys)).getBytes(StandardCharsets.UTF_8), ("{\"i\": " + i + "}").getBytes(StandardCharsets.UTF_8)));
       }
@@ -57,7 +57,7 @@ final class Cluster {
    * {@code timeout} passed; returns how often each key was seen.
    */
   static Map<String, Integer> resultCounts(String topic, int expected, Duration timeout, boolean readCommitted) {
-    Map<String, Object> config = KafkaClients.consumerConfig(SharedKafka.bootstrap(), null, "test-reader");
+    Map<String, Object> config = KafkaClients.consumerConfig(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap()), null, "test-reader");
     config.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
     Map<String, Integer> counts = new HashMap<>();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -87,19 +87,19 @@ final class Cluster {
   }
 
   static List<InvocationResult> results(String topic, int count) {
-    return TopicReader.read(SharedKafka.bootstrap(), List.of(topic), count, Duration.ofSeconds(60), false).stream()
+    return TopicReader.read(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap()), List.of(topic), count, Duration.ofSeconds(60), false).stream()
         .map(r -> AvroBytes.RESULT.decode(r.value())).toList();
   }
 
   /** Every result on {@code topic} now. */
   static List<InvocationResult> allResults(String topic) {
-    return TopicReader.readAll(SharedKafka.bootstrap(), List.of(topic), Duration.ofSeconds(30)).stream()
+    return TopicReader.readAll(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap()), List.of(topic), Duration.ofSeconds(30)).stream()
         .map(r -> AvroBytes.RESULT.decode(r.value())).toList();
   }
 
   /** Every metric of {@code function} on sockeye.metrics now. */
   static List<InvocationMetric> metrics(String function) {
-    return TopicReader.readAll(SharedKafka.bootstrap(), List.of("sockeye.metrics"), Duration.ofSeconds(30)).stream()
+    return TopicReader.readAll(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap()), List.of("sockeye.metrics"), Duration.ofSeconds(30)).stream()
         .map(r -> AvroBytes.METRIC.decode(r.value()))
         .filter(m -> m.getFunction().equals(function)).toList();
   }
@@ -110,7 +110,7 @@ final class Cluster {
 
   /** Committed offset of {@code group} per partition of {@code topic}, -1 where none. */
   static Map<Integer, Long> committed(String group, String topic) throws Exception {
-    try (Admin admin = Admin.create(KafkaClients.adminConfig(SharedKafka.bootstrap()))) {
+    try (Admin admin = Admin.create(KafkaClients.adminConfig(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap())))) {
       Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
       Map<Integer, Long> out = new HashMap<>();
       offsets.forEach((tp, o) -> {
@@ -123,7 +123,7 @@ final class Cluster {
   }
 
   static Map<Integer, Long> endOffsets(String topic) throws Exception {
-    try (Admin admin = Admin.create(KafkaClients.adminConfig(SharedKafka.bootstrap()))) {
+    try (Admin admin = Admin.create(KafkaClients.adminConfig(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap())))) {
       int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
       Map<TopicPartition, OffsetSpec> request = new HashMap<>();
       for (int p = 0; p < partitions; p++) {

@@ -89,7 +89,7 @@ class DeliveryTest {
     assertEquals(40, okBeforePoison, "other keys must not wait for the poison record's three retries (>= 1.2 s)");
     assertEquals(Status.ERROR, poison.getStatus());
     assertEquals(4, poison.getAttempt());
-    var dead = TopicReader.read(SharedKafka.bootstrap(), List.of("poison-in.dlq"), 1, Duration.ofSeconds(30), false);
+    var dead = TopicReader.read(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap()), List.of("poison-in.dlq"), 1, Duration.ofSeconds(30), false);
     assertEquals(1, dead.size());
     ConsumerRecord<byte[], byte[]> d = dead.get(0);
     assertEquals("k0", new String(d.key(), StandardCharsets.UTF_8));
@@ -121,7 +121,7 @@ class DeliveryTest {
     Cluster.send("undecodable-in", 0, List.of(new byte[] {(byte) 0xff, 1, 2}, "{\"n\": 1}".getBytes()));
 
     List<InvocationResult> results = Cluster.results("undecodable-in.results", 2);
-    var dead = TopicReader.read(SharedKafka.bootstrap(), List.of("undecodable-in.dlq"), 1, Duration.ofSeconds(30), false);
+    var dead = TopicReader.read(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap()), List.of("undecodable-in.dlq"), 1, Duration.ofSeconds(30), false);
 
     InvocationResult bad = results.stream().filter(r -> r.getOffset() == 0).findFirst().orElseThrow();
     assertEquals(Status.ERROR, bad.getStatus());

@@ -87,7 +87,7 @@ class FunctionsAndStatusTest {
   @Test
   void statusOmitsAServiceNotHeardFromWithinMaxAge() throws Exception {
     long now = System.currentTimeMillis();
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(SharedKafka.bootstrap(), "test"))) {
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap()), "test"))) {
       p.send(report("killed-service", now - 60_000));
       p.send(report("live-service", now));
       p.flush();

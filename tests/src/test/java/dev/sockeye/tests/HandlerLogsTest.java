@@ -69,7 +69,7 @@ class HandlerLogsTest {
   }
 
   private static List<HandlerLog> logs(String function) {
-    return TopicReader.readAll(SharedKafka.bootstrap(), List.of("sockeye.logs"), Duration.ofSeconds(30)).stream()
+    return TopicReader.readAll(SharedKafka.connection(), List.of("sockeye.logs"), Duration.ofSeconds(30)).stream()
         .map(r -> AvroBytes.LOG.decode(r.value())).filter(l -> l.getFunction().equals(function)).toList();
   }
 
@@ -197,7 +197,7 @@ class HandlerLogsTest {
     String results2 = cli("results", "--topic", "logs-err-in.results", "--max", "1", "--bootstrap-servers",
         SharedKafka.bootstrap());
     assertTrue(results2.contains("line 2, in helper"), "results shows the traceback: " + results2);
-    var dead = TopicReader.read(SharedKafka.bootstrap(), List.of("logs-err-in.dlq"), 1, Duration.ofSeconds(30), false);
+    var dead = TopicReader.read(SharedKafka.connection(), List.of("logs-err-in.dlq"), 1, Duration.ofSeconds(30), false);
     assertEquals(1, dead.size());
     String header = new String(dead.get(0).headers().lastHeader("sockeye.error.traceback").value(), StandardCharsets.UTF_8);
     assertTrue(header.contains("line 2, in helper"), header);

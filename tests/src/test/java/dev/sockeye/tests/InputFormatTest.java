@@ -100,7 +100,7 @@ class InputFormatTest {
   }
 
   private static ConsumerRecord<byte[], byte[]> deadLetter(String topic) {
-    var dead = TopicReader.read(SharedKafka.bootstrap(), List.of(topic + ".dlq"), 1, Duration.ofSeconds(30), false);
+    var dead = TopicReader.read(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap()), List.of(topic + ".dlq"), 1, Duration.ofSeconds(30), false);
     assertEquals(1, dead.size(), "dead letters of " + topic);
     return dead.get(0);
   }
@@ -133,7 +133,7 @@ class InputFormatTest {
     assertTrue(rs.get(3).getErrorMessage().contains("answered 404"), rs.get(3).getErrorMessage());
     assertEquals(Status.ERROR, rs.get(4).getStatus());
     assertEquals("DecodeError", rs.get(4).getErrorType());
-    var dead = TopicReader.read(SharedKafka.bootstrap(), List.of("avro-in.dlq"), 2, Duration.ofSeconds(30), false);
+    var dead = TopicReader.read(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap()), List.of("avro-in.dlq"), 2, Duration.ofSeconds(30), false);
     assertEquals(2, dead.size());
     ConsumerRecord<byte[], byte[]> garbage = dead.stream().filter(d -> header(d, DeadLetters.OFFSET).equals("4")).findFirst().orElseThrow();
     assertEquals("DecodeError", header(garbage, DeadLetters.ERROR_TYPE));

@@ -159,7 +159,7 @@ class MonitoringTest {
     assertEquals(200, Scrape.get(port, "/healthz").status());
     Cluster.createTopic("squatted-in", 1);
     // A member that speaks only another assignment protocol keeps the binding out of its group.
-    Map<String, Object> c = KafkaClients.consumerConfig(SharedKafka.bootstrap(), "sockeye-squatted", "squatter");
+    Map<String, Object> c = KafkaClients.consumerConfig(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap()), "sockeye-squatted", "squatter");
     c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
     try (KafkaConsumer<byte[], byte[]> squatter = new KafkaConsumer<>(c)) {
       squatter.subscribe(List.of("squatted-in"));

@@ -112,7 +112,7 @@ class PackagesTest {
     assertTrue(service.deployErrors().get("broken").contains("brokenlib"), service.deployErrors().get("broken"));
     assertFalse(Files.exists(dataDir.resolve("packages/brokenlib/1.0")));
     ObjectMapper json = new ObjectMapper();
-    await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader.readAll(SharedKafka.bootstrap(), List.of("sockeye.status"), Duration.ofSeconds(10))
+    await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader.readAll(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap()), List.of("sockeye.status"), Duration.ofSeconds(10))
         .stream().map(r -> parse(json, r.value())).anyMatch(s -> s.path("functions").path("broken").path("error").asText().contains("brokenlib")));
   }
 

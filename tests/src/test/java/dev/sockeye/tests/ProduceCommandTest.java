@@ -46,7 +46,7 @@ class ProduceCommandTest {
   }
 
   private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int n) {
-    return TopicReader.read(SharedKafka.bootstrap(), List.of(topic), n, Duration.ofSeconds(20), false);
+    return TopicReader.read(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap()), List.of(topic), n, Duration.ofSeconds(20), false);
   }
 
   private static GenericRecord avro(byte[] bytes, int offset) throws Exception {

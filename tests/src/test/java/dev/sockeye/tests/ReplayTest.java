@@ -115,7 +115,7 @@ class ReplayTest {
 
     assertEquals(0, run.code(), run.err() + run.out());
     assertTrue(run.out().contains("replay complete: 10,000 of 10,000"), run.out());
-    List<ConsumerRecord<byte[], byte[]>> results = TopicReader.readAll(SharedKafka.bootstrap(), List.of("rp-range-in.results.replay.range1"),
+    List<ConsumerRecord<byte[], byte[]>> results = TopicReader.readAll(SharedKafka.connection(), List.of("rp-range-in.results.replay.range1"),
         Duration.ofSeconds(30));
     List<Long> offsets = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : results) {
@@ -147,7 +147,7 @@ class ReplayTest {
     Cluster.createTopic("rp-time-in", 1);
     deploy("rp-time", "rp-time-in", "", BATCHED);
     Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
-    try (var p = new KafkaProducer<byte[], byte[]>(KafkaClients.producerConfig(SharedKafka.bootstrap(), "test"))) {
+    try (var p = new KafkaProducer<byte[], byte[]>(KafkaClients.producerConfig(SharedKafka.connection(), "test"))) {
       for (int i = 0; i < 100; i++) {
         p.send(new ProducerRecord<>("rp-time-in", 0, t0.plusSeconds(i).toEpochMilli(), null, ("{\"i\": " + i + "}").getBytes(StandardCharsets.UTF_8)));
       }
@@ -183,7 +183,7 @@ class ReplayTest {
     assertEquals(Set.of(1L, 2L, 5L), byLine.keySet(), "one result per good line, its offset the line number");
     assertEquals("rp-file-in", byLine.get(1L).getTopic());
     assertEquals("k5", StandardCharsets.UTF_8.decode(byLine.get(5L).getKey()).toString());
-    var dead = TopicReader.readAll(SharedKafka.bootstrap(), List.of("rp-file-in.dlq.replay.file1"), Duration.ofSeconds(30));
+    var dead = TopicReader.readAll(SharedKafka.connection(), List.of("rp-file-in.dlq.replay.file1"), Duration.ofSeconds(30));
     assertEquals(1, dead.size());
     assertEquals("3", header(dead.get(0), "sockeye.replay.line"));
     assertEquals("{\"i\": 3, oops", new String(dead.get(0).value(), StandardCharsets.UTF_8));
@@ -201,9 +201,9 @@ class ReplayTest {
       values.add(i % 5 == 0 ? "{\"bad\": true, \"i\": " + i + "}" : "{\"i\": " + i + "}");
     }
     Cluster.send("rp-dlq-in", 1, Cluster.json(values));
-    await().atMost(Duration.ofSeconds(60)).until(() -> TopicReader.readAll(SharedKafka.bootstrap(), List.of("rp-dlq-in.dlq"), Duration.ofSeconds(5)).size() >= 4);
+    await().atMost(Duration.ofSeconds(60)).until(() -> TopicReader.readAll(SharedKafka.connection(), List.of("rp-dlq-in.dlq"), Duration.ofSeconds(5)).size() >= 4);
     // batch_size 100: one failing record fails its whole batch, so every record of a failed batch is a dead letter
-    List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.readAll(SharedKafka.bootstrap(), List.of("rp-dlq-in.dlq"), Duration.ofSeconds(10));
+    List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.readAll(SharedKafka.connection(), List.of("rp-dlq-in.dlq"), Duration.ofSeconds(10));
     Set<Long> deadOffsets = dead.stream().map(r -> Long.parseLong(header(r, "sockeye.original.offset"))).collect(Collectors.toSet());
     deploy("rp-dlq", "rp-dlq-in", "    max_attempts: 1\n", BATCHED); // fixed
 
@@ -224,7 +224,7 @@ class ReplayTest {
 
     assertEquals(0, redrive.code(), redrive.err() + redrive.out());
     await().atMost(Duration.ofSeconds(60)).until(() -> Cluster.allResults("rp-dlq-in.results").size() == liveBefore + dead.size());
-    List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAll(SharedKafka.bootstrap(), List.of("rp-dlq-in"), Duration.ofSeconds(10))
+    List<ConsumerRecord<byte[], byte[]>> copies = TopicReader.readAll(SharedKafka.connection(), List.of("rp-dlq-in"), Duration.ofSeconds(10))
         .stream().filter(r -> header(r, "sockeye.redriven_from") != null).toList();
     assertEquals(dead.size(), copies.size());
     copies.forEach(c -> assertEquals(1, c.partition()));
@@ -272,7 +272,7 @@ class ReplayTest {
     assertTrue(run.out().contains("rp-dry-in-2"), run.out());
     assertTrue(run.out().contains("estimated time: 3.0 s"), run.out());
     assertTrue(Cluster.committed("sockeye-replay-dry1", "rp-dry-in").isEmpty(), "a dry run committed offsets");
-    try (var admin = org.apache.kafka.clients.admin.Admin.create(KafkaClients.adminConfig(SharedKafka.bootstrap()))) {
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(KafkaClients.adminConfig(SharedKafka.connection()))) {
       assertFalse(admin.listTopics().names().get().contains("rp-dry-in.results.replay.dry1"), "a dry run created the result topic");
     }
   }

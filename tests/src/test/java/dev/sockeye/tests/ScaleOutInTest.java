@@ -56,7 +56,7 @@ class ScaleOutInTest {
     }
 
     private void run() {
-      try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(SharedKafka.bootstrap(), "test-paced"))) {
+      try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(KafkaClients.producerConfig(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap()), "test-paced"))) {
         long start = System.nanoTime();
         while (running.get()) {
           int i = sent.get();
@@ -83,7 +83,7 @@ class ScaleOutInTest {
   }
 
   private static List<MemberDescription> members() throws Exception {
-    try (Admin admin = Admin.create(KafkaClients.adminConfig(SharedKafka.bootstrap()))) {
+    try (Admin admin = Admin.create(KafkaClients.adminConfig(dev.sockeye.kafka.KafkaConnection.of(SharedKafka.bootstrap())))) {
       return List.copyOf(admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP).members());
     }
   }

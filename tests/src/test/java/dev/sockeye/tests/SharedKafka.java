@@ -26,6 +26,11 @@ public final class SharedKafka implements BeforeAllCallback {
     return logDir;
   }
 
+  /** The shared broker as a client connection (plaintext, default timeout). */
+  public static dev.sockeye.kafka.KafkaConnection connection() {
+    return dev.sockeye.kafka.KafkaConnection.of(bootstrap());
+  }
+
   public static String bootstrap() {
     if (bootstrap == null) {
       throw new IllegalStateException("annotate the test class with @ExtendWith(SharedKafka.class)");
