@@ -42,6 +42,10 @@ final class ReportCharts {
       throws IOException {
     CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle(yTitle).build();
     chart.getStyler().setYAxisLogarithmic(logY).setLegendPosition(Styler.LegendPosition.OutsideE);
+    double min = series.values().stream().flatMap(List::stream).filter(v -> v != null && v > 0).mapToDouble(Double::doubleValue).min().orElse(1);
+    if (logY) {
+      chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min)))); // bars start at 0 otherwise, which a log axis cannot show
+    }
     series.forEach((name, values) -> chart.addSeries(name, categories,
         values.stream().map(v -> v == null || !(v > 0) ? (Number) null : v).toList()));
     save(file, series.isEmpty() ? null : chart);

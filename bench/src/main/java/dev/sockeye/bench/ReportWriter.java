@@ -77,11 +77,10 @@ final class ReportWriter {
     Files.writeString(dir.resolve("sandbox.csv"), csv);
     md.append(String.format(Locale.ROOT, "%nSockeye one at a time with the zygote's spares ready (an idle service): p50 %.2f ms, p99 %.2f ms.%n%n",
         ms(r.idle(), 50), ms(r.idle(), 99)));
-    ReportCharts.lines(dir.resolve("sandbox-p50.png"), "Sandbox create-to-ready p50", "concurrency", "ms (log)", true,
-        series(all, row -> ms(row.create(), 50)));
-    ReportCharts.lines(dir.resolve("sandbox-rate.png"), "Sandboxes per second", "concurrency", "per second", false,
-        series(all, BenchTable.Row::perSecond));
-    md.append("![p50](sandbox-p50.png)\n\n![per second](sandbox-rate.png)\n");
+    chart(md, dir, "sandbox-p50.png", file -> ReportCharts.lines(file, "Sandbox create-to-ready p50", "concurrency", "ms (log)", true,
+        series(all, row -> ms(row.create(), 50))));
+    chart(md, dir, "sandbox-rate.png", file -> ReportCharts.lines(file, "Sandboxes per second", "concurrency", "per second", false,
+        series(all, BenchTable.Row::perSecond)));
   }
 
   private static List<ReportCharts.Line> series(List<BenchTable.Row> rows, Function<BenchTable.Row, Double> y) {
@@ -119,9 +118,9 @@ final class ReportWriter {
     if (r.pss() > 0) {
       md.append(String.format(Locale.ROOT, "%nWarm pandas instances and their zygote: %.0f MB PSS in total.%n", r.pss() / 1e6));
     }
-    ReportCharts.bars(dir.resolve("coldstart.png"), "Cold start p50 by start path", "ms (log)", true,
-        r.functions().stream().map(ColdStartBench.Result::function).toList(), bars);
-    md.append("\n![cold start](coldstart.png)\n");
+    md.append('\n');
+    chart(md, dir, "coldstart.png", file -> ReportCharts.bars(file, "Cold start p50 by start path", "ms (log)", true,
+        r.functions().stream().map(ColdStartBench.Result::function).toList(), bars));
   }
 
   private static void resize(Path dir, ColdStartBench.Result pillow, StringBuilder md) throws IOException {
@@ -145,8 +144,22 @@ final class ReportWriter {
       md.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f |%n", PATHS.get(i), s.count(), s.percentileMillis(50), s.percentileMillis(99)));
     }
     Files.writeString(dir.resolve("resize.csv"), csv);
-    ReportCharts.bars(dir.resolve("resize.png"), "Image resize (Pillow): cold and warm", "ms (log)", true, names, bars);
-    md.append("\n![resize](resize.png)\n");
+    md.append('\n');
+    chart(md, dir, "resize.png", file -> ReportCharts.bars(file, "Image resize (Pillow): cold and warm", "ms (log)", true, names, bars));
+  }
+
+  private interface Draw {
+    void to(Path file) throws IOException;
+  }
+
+  /** Draws one chart into the report's directory and links it; a chart that cannot be drawn says why, and the numbers stay. */
+  private static void chart(StringBuilder md, Path dir, String name, Draw draw) {
+    try {
+      draw.to(dir.resolve(name));
+      md.append("![").append(name).append("](").append(name).append(")\n\n");
+    } catch (IOException | RuntimeException e) {
+      md.append("Chart ").append(name).append(" not drawn: ").append(e.getMessage()).append("\n\n");
+    }
   }
 
   private static List<Samples> paths(ColdStartBench.Result f) {
