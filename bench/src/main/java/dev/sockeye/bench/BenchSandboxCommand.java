@@ -48,8 +48,21 @@ final class BenchSandboxCommand implements Callable<Integer> {
   @Option(names = "--python", defaultValue = "/usr/bin/python3")
   Path python;
 
+  /** What one run measured: Sockeye's rows, the peers' and floor's rows, and the idle-service create latency. */
+  record Results(List<BenchTable.Row> ours, List<BenchTable.Row> peers, org.HdrHistogram.Histogram idle) {}
+
   @Override
   public Integer call() throws Exception {
+    Results r = measure();
+    System.out.print(BenchTable.render(r.ours(), r.peers()));
+    System.out.printf(java.util.Locale.ROOT, "%nsockeye, one at a time with the zygote's spares ready (a service that was"
+        + " idle a moment): create-to-ready p50 %.2f ms, p99 %.2f ms (%d sandboxes)%n",
+        r.idle().getValueAtPercentile(50) / 1000.0, r.idle().getValueAtPercentile(99) / 1000.0, r.idle().getTotalCount());
+    return 0;
+  }
+
+  /** Runs every row this command's options ask for; progress goes to stderr, one line per step. */
+  Results measure() throws Exception {
     Path work = Files.createTempDirectory(Path.of("/tmp"), "sockeye-bench-");
     List<BenchTable.Row> rows = new ArrayList<>();
     org.HdrHistogram.Histogram idle;
@@ -60,27 +73,28 @@ final class BenchSandboxCommand implements Callable<Integer> {
         ZygoteManager zygotes = new ZygoteManager(new ZygoteSettings(python, work, List.of(), Duration.ofSeconds(30)),
             Clock.systemUTC(), sandboxes)) {
       SandboxBench bench = new SandboxBench(sandboxes, zygotes, work);
+      System.err.println("sandbox: warm-up ...");
       bench.run(1, Math.min(50, count)); // warm-up: JIT, zygote start, pools filled
       for (int c : concurrency) {
+        System.err.println("sandbox: sockeye at concurrency " + c + " (" + count + " sandboxes) ...");
         rows.add(bench.run(c, count));
       }
+      System.err.println("sandbox: sockeye one at a time, spares ready ...");
       idle = bench.runIdle(Math.min(count, 100));
     } finally {
       SandboxBench.deleteQuietly(work);
     }
     List<BenchTable.Row> peers = new ArrayList<>();
     for (int c : floor ? concurrency : List.<Integer>of()) {
+      System.err.println("sandbox: /bin/true floor at concurrency " + c + " ...");
       peers.add(PeerBench.floor(c, count));
     }
     for (String peer : compare) {
       for (int c : concurrency) {
+        System.err.println("sandbox: " + peer.trim() + " at concurrency " + c + " (" + peerCount + " runs) ...");
         peers.add(PeerBench.run(peer.trim(), base, dockerImage, c, peerCount));
       }
     }
-    System.out.print(BenchTable.render(rows, peers));
-    System.out.printf(java.util.Locale.ROOT, "%nsockeye, one at a time with the zygote's spares ready (a service that was"
-        + " idle a moment): create-to-ready p50 %.2f ms, p99 %.2f ms (%d sandboxes)%n",
-        idle.getValueAtPercentile(50) / 1000.0, idle.getValueAtPercentile(99) / 1000.0, idle.getTotalCount());
-    return 0;
+    return new Results(rows, peers, idle);
   }
 }

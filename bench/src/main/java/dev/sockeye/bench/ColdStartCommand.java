@@ -43,8 +43,18 @@ final class ColdStartCommand implements Callable<Integer> {
 
   @Mixin PipOptions pip;
 
+  /** What one run measured: per function, its start paths; and the summed PSS of warm pandas instances (0: skipped). */
+  record Results(List<ColdStartBench.Result> functions, long pss) {}
+
   @Override
   public Integer call() throws Exception {
+    Results r = measure();
+    print(r.functions(), r.pss());
+    return 0;
+  }
+
+  /** Runs the four functions (and the PSS measure); progress goes to stderr, one line per step. */
+  Results measure() throws Exception {
     Path work = Files.createTempDirectory("sockeye-bench-");
     List<ColdStartBench.Result> results = new ArrayList<>();
     long pss;
@@ -58,13 +68,15 @@ final class ColdStartCommand implements Callable<Integer> {
           sandboxes == null ? null : new ColdStartBench.Sandboxed(inSandboxes, sandboxes));
       List<BenchFunction> functions = BenchFunction.standard(jpeg());
       for (BenchFunction fn : functions) {
-        System.err.println("measuring " + fn.name() + " ...");
+        System.err.println("coldstart: measuring " + fn.name() + " ...");
         results.add(bench.run(fn, samples, warmSamples));
+      }
+      if (pssInstances > 0) {
+        System.err.println("coldstart: PSS of " + pssInstances + " warm pandas instances ...");
       }
       pss = pssInstances > 0 ? bench.warmPss(functions.get(2), pssInstances) : 0;
     }
-    print(results, pss);
-    return 0;
+    return new Results(results, pss);
   }
 
   /** The service's default sandboxing, with the store at /packages; null (and a note) where it cannot run. */
@@ -79,7 +91,7 @@ final class ColdStartCommand implements Callable<Integer> {
     }
   }
 
-  private void print(List<ColdStartBench.Result> results, long pss) {
+  void print(List<ColdStartBench.Result> results, long pss) {
     System.out.println("zygote forks go through spares (children forked ahead of demand, refilled in the background"
         + " after each fork); each sample starts once they are ready, as in a service between bursts");
     System.out.printf("%-8s %-12s %8s %9s %9s %12s%n", "function", "start", "samples", "p50 ms", "p99 ms", "p50 vs fresh");
