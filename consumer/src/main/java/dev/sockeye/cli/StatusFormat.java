@@ -18,9 +18,11 @@ final class StatusFormat {
     sb.append("  functions:\n");
     s.path("functions").fields().forEachRemaining(e -> {
       JsonNode f = e.getValue();
-      sb.append(String.format("    %-20s %s instances=%d busy=%d idle=%d (frozen %d) waiting=%d%s%n", e.getKey(),
+      sb.append(String.format("    %-20s %s instances=%d busy=%d idle=%d (frozen %d) waiting=%d%s%s%n", e.getKey(),
           f.path("version").asText("-").substring(0, Math.min(12, f.path("version").asText("-").length())),
           f.path("instances").asInt(), f.path("busy").asInt(), f.path("idle").asInt(), f.path("frozen").asInt(), f.path("waiting").asInt(),
+          f.has("zygote") ? String.format(" zygote=node %d %s (%s)", f.path("zygote").path("node").asInt(),
+              f.path("zygote").path("state").asText(), String.join(" ", packages(f.path("zygote").path("packages")))) : "",
           f.has("error") ? "\n      ERROR: " + f.path("error").asText() : ""));
     });
     sb.append("  zygote tree:\n");
@@ -40,5 +42,11 @@ final class StatusFormat {
           children.getOrDefault(z.path("id").asInt(), List.of()).size()));
       render(sb, children, z.path("id").asInt(), depth + 1);
     }
+  }
+
+  private static List<String> packages(JsonNode array) {
+    List<String> out = new java.util.ArrayList<>();
+    array.forEach(p -> out.add(p.asText()));
+    return out;
   }
 }

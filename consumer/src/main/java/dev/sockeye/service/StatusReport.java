@@ -27,6 +27,10 @@ final class StatusReport {
       executor.deployment(f).ifPresent(d -> n.put("version", d.version()).put("tenant", d.tenant()));
       executor.poolState(f).ifPresent(s -> n.put("instances", s.alive()).put("idle", s.idle()).put("busy", s.alive() - s.idle())
           .put("waiting", s.waiting()).put("frozen", s.frozen()));
+      executor.functionZygote(f).ifPresent(z -> {
+        ObjectNode zn = n.putObject("zygote").put("node", z.nodeId()).put("state", z.state());
+        z.packages().forEach(zn.putArray("packages")::add);
+      });
       if (errors.containsKey(f)) {
         n.put("error", errors.get(f));
       }

@@ -20,15 +20,18 @@ import dev.sockeye.zygote.invoke.InvokeMode;
 import dev.sockeye.zygote.invoke.WireEvent;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -57,6 +60,7 @@ public final class Executor implements AutoCloseable {
   private final ExecutorService builder = Executors.newSingleThreadExecutor(named("sockeye-zygote-builder-"));
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(named("sockeye-timeouts-"));
   private final Map<String, InstancePool> pools = new ConcurrentHashMap<>();
+  private final Map<String, ImportNeeds> needs = new ConcurrentHashMap<>(); // the deployed version's, for status
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile ExecutorListener listener = ExecutorListener.NONE;
 
@@ -94,6 +98,8 @@ public final class Executor implements AutoCloseable {
    */
   public void deploy(FunctionDeployment deployment) {
     ImportNeeds needs = new ImportNeeds(deployment.tenant(), install(deployment));
+    prebuildZygote(deployment, needs);
+    this.needs.put(deployment.name(), needs);
     InstancePool[] retired = new InstancePool[1];
     pools.compute(deployment.name(), (name, current) -> {
       if (current != null && current.deployment().equals(deployment)) {
@@ -104,6 +110,30 @@ public final class Executor implements AutoCloseable {
     });
     if (retired[0] != null) {
       retired[0].retire(); // work already queued on the old version still runs on it
+    }
+  }
+
+  /**
+   * Blocking, bounded: builds the zygote holding the function's packages so its first event forks from it
+   * rather than from an ancestor lacking them. If that fails or times out, the deploy goes on and the tree
+   * grows the node on demand as before.
+   */
+  private void prebuildZygote(FunctionDeployment d, ImportNeeds needs) {
+    if (needs.closure().isEmpty()) {
+      return; // forks from the tenant's root, built on first use
+    }
+    Duration bound = settings.zygoteStartTimeout().multipliedBy(2);
+    long start = clock.millis();
+    try {
+      tree.seed(needs.tenant(), needs.closure()).get(bound.toMillis(), TimeUnit.MILLISECONDS);
+      log.info("{}: zygote for {} ready in {} ms", d.name(), needs.keys(), clock.millis() - start);
+    } catch (TimeoutException e) {
+      log.warn("{}: zygote for {} not ready within {}; first events fork from an ancestor", d.name(), needs.keys(), bound);
+    } catch (ExecutionException e) {
+      log.warn("{}: zygote for {} not built ({}); first events fork from an ancestor", d.name(), needs.keys(),
+          e.getCause().getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -173,6 +203,7 @@ public final class Executor implements AutoCloseable {
 
   /** Retires the function; later invocations are rejected. */
   public void undeploy(String function) {
+    needs.remove(function);
     InstancePool old = pools.remove(function);
     if (old != null) {
       old.close();
@@ -214,6 +245,12 @@ public final class Executor implements AutoCloseable {
   public List<ZygoteNode> zygoteTree() {
     return tree.snapshot().stream().map(v -> new ZygoteNode(v.id(), v.parentId(), v.tenant(), v.packages(), v.pid(),
         v.pssBytes(), v.hits(), v.savedMicros(), v.replicas())).toList();
+  }
+
+  /** The tree node holding exactly the function's packages, if there is one (status shows it). */
+  public Optional<FunctionZygote> functionZygote(String function) {
+    return Optional.ofNullable(needs.get(function)).flatMap(n -> tree.heldBy(n.tenant(), n.keys()))
+        .map(h -> new FunctionZygote(h.nodeId(), h.packages(), h.state().name().toLowerCase(java.util.Locale.ROOT)));
   }
 
   public PackageStore packages() {

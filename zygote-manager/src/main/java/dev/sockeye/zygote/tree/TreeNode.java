@@ -4,6 +4,7 @@ import dev.sockeye.zygote.Zygote;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -24,6 +25,7 @@ final class TreeNode {
   long ownMicros; // what its own imports cost when it was last built; kept across a death
   boolean built; // built at least once: only then is it a candidate parent
   long hits;
+  final CompletableFuture<Void> ready = new CompletableFuture<>(); // completes when first built; fails if that build fails
 
   TreeNode(int id, TreeNode parent, String tenant, List<HeldPackage> own) {
     this.id = id;

@@ -10,8 +10,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -156,13 +158,34 @@ public final class ZygoteTree {
     }
   }
 
-  /** Adds a node for {@code closure} (which must extend its parent's) and builds it in the background. */
-  public void seed(String tenant, List<HeldPackage> closure) {
+  /**
+   * Adds a node for {@code closure} (which must extend its parent's), built in the background by the
+   * best-parent rule. The future completes when a node holding exactly {@code closure} is built (at once if
+   * one already is), and fails if the build fails or the tree is already over its memory budget.
+   */
+  public CompletableFuture<Void> seed(String tenant, List<HeldPackage> closure) {
     synchronized (lock) {
-      TreeNode parent = bestFor(tenant, keysOf(closure), true); // seeds may build on seeds not built yet
-      if (!parent.keys.equals(keysOf(closure))) {
-        buildLater(parent, tenant, closure, "seed");
+      Set<String> keys = keysOf(closure);
+      TreeNode parent = bestFor(tenant, keys, true); // seeds may build on seeds not built yet
+      if (parent.keys.equals(keys)) {
+        return parent.isRoot() ? CompletableFuture.completedFuture(null) : parent.ready;
       }
+      long total = nodes.stream().mapToLong(TreeNode::pssBytes).sum();
+      if (total >= settings.memoryBudgetBytes()) {
+        return CompletableFuture.failedFuture(new IllegalStateException("the zygote tree already uses " + total
+            + " bytes, at or over its memory budget of " + settings.memoryBudgetBytes()));
+      }
+      return buildLater(parent, tenant, closure, "seed").ready;
+    }
+  }
+
+  /** The node holding exactly {@code keys} for {@code tenant} (built or being built), for status. */
+  public Optional<HeldBy> heldBy(String tenant, Set<String> keys) {
+    synchronized (lock) {
+      TreeNode n = bestFor(tenant, keys, true);
+      return n.keys.equals(keys) ? Optional.of(new HeldBy(n.id, n.keys.stream().sorted().toList(),
+          n.isRunning() ? HeldBy.State.READY : n.built ? HeldBy.State.STOPPED : HeldBy.State.BUILDING))
+          : Optional.empty();
     }
   }
 
@@ -215,7 +238,7 @@ public final class ZygoteTree {
     return root;
   }
 
-  private void buildLater(TreeNode parent, String tenant, List<HeldPackage> closure, String buildKey) {
+  private TreeNode buildLater(TreeNode parent, String tenant, List<HeldPackage> closure, String buildKey) {
     List<HeldPackage> own = closure.stream().filter(p -> !parent.keys.contains(p.key())).toList();
     TreeNode child = new TreeNode(nextId++, parent, tenant, own);
     nodes.add(child);
@@ -229,6 +252,7 @@ public final class ZygoteTree {
         synchronized (lock) {
           remove(child);
         }
+        child.ready.completeExceptionally(e);
       } finally {
         synchronized (lock) {
           building.remove(buildKey);
@@ -236,6 +260,7 @@ public final class ZygoteTree {
       }
       maintain();
     });
+    return child;
   }
 
   /** Blocking: the node's zygote, started (with its ancestors) if it is not running. */
@@ -258,6 +283,7 @@ public final class ZygoteTree {
       node.zygote = started;
       node.ownMicros = started.importMicros().values().stream().mapToLong(Long::longValue).sum();
       node.built = true;
+      node.ready.complete(null);
       return started;
     }
   }

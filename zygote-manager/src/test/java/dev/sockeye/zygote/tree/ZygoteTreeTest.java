@@ -3,6 +3,7 @@ package dev.sockeye.zygote.tree;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sockeye.zygote.Instance;
@@ -19,6 +20,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +74,26 @@ class ZygoteTreeTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> tree.snapshot().stream().anyMatch(v -> v.pid() > 0 && v.packages().size() == closure.size() - 0
         && v.packages().containsAll(closure.stream().map(p -> p.key()).toList())));
     return tree.choose(new ImportNeeds(tenant, closure));
+  }
+
+  @Test
+  void seedCompletesOnceTheNodeHoldingExactlyThePackagesIsBuiltAndChosen() throws Exception {
+    tree(TreeSettings.defaults());
+    HeldPackage a = pkg("alpha", "1", 300);
+    tree.seed("", List.of(a)).get(20, TimeUnit.SECONDS);
+    HeldBy held = tree.heldBy("", Set.of(a.key())).orElseThrow();
+    assertEquals(HeldBy.State.READY, held.state());
+    assertEquals(held.nodeId(), tree.choose(new ImportNeeds("", List.of(a))).id);
+    assertTrue(tree.seed("", List.of(a)).isDone(), "a second deploy of the same set does not wait");
+  }
+
+  @Test
+  void seedWhenTheTreeIsAtItsMemoryBudgetFailsNamingTheBudget() throws Exception {
+    tree(new TreeSettings(3, 1));
+    tree.seed("", List.of(pkg("alpha", "1", 0))).get(20, TimeUnit.SECONDS); // starts the root: now over budget
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> tree.seed("", List.of(pkg("beta", "1", 0))).get(20, TimeUnit.SECONDS));
+    assertTrue(e.getCause().getMessage().contains("memory budget"), e.getCause().getMessage());
   }
 
   @Test
