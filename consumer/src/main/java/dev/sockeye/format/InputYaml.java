@@ -27,6 +27,9 @@ public final class InputYaml {
   /** The input settings of the function in {@code dir}; the rest of function.yaml is validated elsewhere. */
   public static InputSettings read(Path dir) {
     Path file = dir.resolve("function.yaml");
+    if (!Files.isRegularFile(file)) {
+      return InputSettings.AUTO; // a deployment whose code carries no function.yaml (older or hand-built): as before formats
+    }
     JsonNode kafka;
     try {
       kafka = YAML.readTree(Files.readString(file)).path("triggers").path("kafka");

@@ -90,10 +90,10 @@ class SecuredKafkaTest {
     System.out.println("--- TLS transcript ---\n" + transcript);
   }
 
-  /** deploy, produce, a run service, results; returns what the commands and the service printed. */
+  /** deploy, produce, a run service, results, logs; returns what the commands and the service printed. */
   private static String wholePath(String name, List<String> cli, List<String> serviceFlags, Map<String, String> env) throws Exception {
     Path fn = TestFunctions.write(Files.createDirectories(dir.resolve("functions")), name, name + "-in", "",
-        "def handler(event, context):\n    return {'hello': event['value']['who']}\n");
+        "def handler(event, context):\n    print('handling', event['value']['who'])\n    return {'hello': event['value']['who']}\n");
     Path events = Files.writeString(dir.resolve(name + ".jsonl"), "{\"who\": \"" + name + "\"}\n");
     StringBuilder transcript = new StringBuilder();
     try (ChildService service = ChildService.start(cli.get(1), dir.resolve(name + "-data"),
@@ -107,6 +107,12 @@ class SecuredKafkaTest {
       String results = command(0, concat(List.of("results", "--topic", name + "-in.results", "--max", "1", "--idle-exit-ms", "60000"), cli));
       transcript.append(results);
       assertTrue(results.contains(" OK ") && results.contains("\"hello\"") && results.contains("\"" + name + "\""), results);
+      String[] logs = new String[1]; // the handler's line and its REPORT, read back over the same secured listener
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        logs[0] = command(0, concat(List.of("logs", name), cli));
+        assertTrue(logs[0].contains("handling " + name) && logs[0].contains("REPORT status=OK"), logs[0]);
+      });
+      transcript.append(logs[0]);
       String log = Files.readString(service.log());
       transcript.append("$ (service log)\n").append(log);
       assertTrue(log.contains("=[hidden]") || env.containsKey("SOCKEYE_KAFKA_SSL_TRUSTSTORE_PASSWORD"), log);
