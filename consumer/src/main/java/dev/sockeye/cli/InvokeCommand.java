@@ -73,8 +73,17 @@ final class InvokeCommand implements Callable<Integer> {
     int failed = 0;
     try (Executor executor = executor(work)) {
       FunctionDefinition d = pkg.definition();
+      InvokeLogs logs = new InvokeLogs();
+      executor.handlerOutput(logs);
       executor.deploy(new FunctionDeployment(d.name(), pkg.version(), dir.toAbsolutePath(), d.limits(), Requirements.read(dir), d.tenant()));
-      InvokePrinter printer = new InvokePrinter(json, System.out, InvokePrinter.LogSource.NONE);
+      InvokePrinter printer = new InvokePrinter(json, System.out, n -> {
+        try {
+          return logs.of(events.get(n - 1).idempotencyKey(), Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return java.util.Optional.empty();
+        }
+      });
       for (int i = 0; i < events.size(); i++) {
         InvocationOutcome o = executor.invoke(d.name(), List.of(events.get(i)))
             .get(d.limits().timeoutMs() + 60_000L, TimeUnit.MILLISECONDS).get(0);

@@ -17,11 +17,7 @@ import java.util.Optional;
 final class InvokePrinter {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /**
-   * The handler's output lines of one invocation. Today handler stdout/stderr go to the service log
-   * (stderr of this command, logger dev.sockeye.zygote.python), not per invocation.
-   * TODO(#14): per-invocation log capture plugs in here.
-   */
+  /** The handler's output lines of event {@code n}'s invocation (see {@link InvokeLogs}). */
   interface LogSource {
     LogSource NONE = event -> Optional.empty();
 

@@ -48,6 +48,19 @@ class InvokeCommandTest {
   }
 
   @Test
+  void eachEventsHandlerOutputIsPrintedUnderItsOwnEvent() throws Exception {
+    Path dir = function("chatty", "import sys\ndef f(event):\n    print('seen', event['value']['n'])\n"
+        + "    print('warned', event['value']['n'], file=sys.stderr)\n    return event['value']['n']\n");
+    Files.writeString(data.resolve("chatty.jsonl"), "{\"n\": 1}\n{\"n\": 2}\n");
+    Cli.Run r = Cli.run("invoke", dir.toString(), "--file", data.resolve("chatty.jsonl").toString(), "--data-dir", data.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    String second = r.out().substring(r.out().indexOf("event 2:"));
+    String first = r.out().substring(0, r.out().indexOf("event 2:"));
+    assertTrue(first.contains("  log: seen 1") && first.contains("  log: stderr: warned 1") && !first.contains("seen 2"), r.out());
+    assertTrue(second.contains("  log: seen 2") && second.contains("  log: stderr: warned 2") && !second.contains("seen 1"), r.out());
+  }
+
+  @Test
   void aFailingHandlerPrintsItsErrorAndTracebackAndExitsOne() throws Exception {
     Path dir = function("fails", "def f(event):\n    if event['value']['n'] > 1:\n        raise ValueError('too big: %d' % event['value']['n'])\n"
         + "    return event['value']['n']\n");
