@@ -47,7 +47,7 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--to", defaultValue = "latest", description = "latest, an offset (exclusive), or an ISO-8601 instant (exclusive) (default: ${DEFAULT-VALUE})")
   String to;
 
-  @Option(names = "--version", description = "The function version (hash or prefix) to run; default: its current version")
+  @Option(names = "--function-version", description = "The function version (hash or prefix) to run; default: its current version (--version prints Sockeye's own)")
   String version;
 
   @Option(names = "--name", description = "Name of the replay; run it again with the same name to continue a stopped one (default: FUNCTION-<time>)")

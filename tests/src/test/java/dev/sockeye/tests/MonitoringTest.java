@@ -189,6 +189,9 @@ class MonitoringTest {
         """, FAILING);
     Cluster.send("keys-in", null, twentyWithOneFailure());
     await().atMost(Duration.ofSeconds(60)).until(() -> Scrape.of(port).value("sockeye_records_completed_total", "function", "keys") == 20);
+    // the binding's partition series (lag, offsets, assigned, paused) are reported once a second: wait for them
+    await().atMost(Duration.ofSeconds(30)).until(() -> sockeyeSeries(Scrape.of(port)).stream()
+        .filter(x -> x.startsWith("sockeye_consumer_lag_seconds{group=sockeye-keys")).count() == 2);
     Set<String> before = sockeyeSeries(Scrape.of(port));
 
     Cluster.send("keys-in", null, Cluster.json(IntStream.range(0, 1000).mapToObj(i -> "{\"i\": " + i + "}").toList())); // keys k0..k999

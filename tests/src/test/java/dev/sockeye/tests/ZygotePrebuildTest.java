@@ -78,7 +78,7 @@ class ZygotePrebuildTest {
 
     ObjectMapper json = new ObjectMapper();
     await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader.readAll(SharedKafka.connection(), List.of("sockeye.status"), Duration.ofSeconds(10))
-        .stream().map(r -> parse(json, r.value())).map(s -> s.path("functions").path("prebuilt").path("zygote"))
+        .stream().filter(r -> r.value() != null).map(r -> parse(json, r.value())).map(s -> s.path("functions").path("prebuilt").path("zygote"))
         .anyMatch(z -> z.path("state").asText().equals("ready") && z.path("node").asInt() == zygote.nodeId()));
     assertTrue(service.executor().functionZygote("prebuilt").isPresent());
   }
